@@ -1,0 +1,74 @@
+package dev.netns;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * A handle on one network namespace of a running {@link Topology}, known by its logical name.
+ *
+ * <pre>{@code
+ * NetNs red = topology.namespace("red");
+ * ExecResult routes = red.exec("ip", "route");
+ * assertThat(red.ping("192.168.15.2").reachable()).isTrue();
+ * try (ServerSocket server = red.call(() -> new ServerSocket(8080))) { ... }
+ * }</pre>
+ *
+ * <p>Each namespace has one dedicated platform thread living in it; programs started by
+ * {@link #exec} and sockets opened in {@link #call} are created on that thread.
+ */
+public interface NetNs {
+
+    /** The default timeout of {@link #exec(String...)}. */
+    Duration DEFAULT_EXEC_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The logical name, as declared ({@code "red"}). */
+    String name();
+
+    /**
+     * A file naming the namespace while the topology runs, usable as {@code nsenter --net=PATH}
+     * or with {@code setns(2)}.
+     */
+    Path path();
+
+    /**
+     * Runs a program inside the namespace (argv, no shell), waits up to 30 s, captures its output.
+     *
+     * @throws NetnsException when the program cannot be started (e.g. not found)
+     */
+    default ExecResult exec(String... command) {
+        return exec(DEFAULT_EXEC_TIMEOUT, command);
+    }
+
+    /**
+     * Runs a program inside the namespace and waits up to {@code timeout}. Past the timeout the
+     * program and all its children are killed and the result says {@link ExecResult#timedOut()}.
+     *
+     * @throws NetnsException when the program cannot be started (e.g. not found)
+     */
+    ExecResult exec(Duration timeout, String... command);
+
+    /** Sends one ICMP echo to {@code address} from inside and waits up to 2 s for the reply. */
+    PingResult ping(String address);
+
+    /** Pings {@code other.address()}. */
+    default PingResult ping(NetNs other) {
+        return ping(other.address());
+    }
+
+    /**
+     * The first IPv4 address declared in this namespace, without prefix ({@code "192.168.15.1"}).
+     *
+     * @throws NetnsException when none was declared
+     */
+    String address();
+
+    /**
+     * Runs JVM code on the namespace's own thread and returns its result. Sockets it creates
+     * belong to this namespace for their whole life and may then be used from any thread.
+     * Threads it starts inherit the namespace.
+     *
+     * @throws Exception whatever {@code action} throws
+     */
+    <T> T call(Callable<T> action) throws Exception;
+}

@@ -1,0 +1,212 @@
+package dev.netns;
+
+import dev.netns.internal.NamespaceHandle;
+import dev.netns.internal.TopologyDeployment;
+import dev.netns.internal.model.Declaration;
+import dev.netns.internal.model.Declaration.BridgeDeclaration;
+import dev.netns.internal.model.Declaration.NamespaceDeclaration;
+import dev.netns.internal.model.Declaration.NatDeclaration;
+import dev.netns.internal.model.Declaration.PortForwardDeclaration;
+import dev.netns.internal.model.Declaration.RouteDeclaration;
+import dev.netns.internal.model.Declaration.VethDeclaration;
+import dev.netns.internal.model.TopologyModel;
+import dev.netns.internal.model.TopologyValidator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running set of network namespaces joined by veth cables and bridges, with routes and NAT.
+ * Made by {@link #builder()}; {@link #close()} tears it all down.
+ *
+ * <pre>{@code
+ * try (Topology net = Topology.builder()
+ *         .namespace("red")
+ *         .namespace("blue")
+ *         .veth("red", "192.168.15.1/24", "blue", "192.168.15.2/24")
+ *         .start()) {
+ *     assertThat(net.namespace("red").ping("192.168.15.2").reachable()).isTrue();
+ * }
+ * }</pre>
+ *
+ * <p>Nothing on the machine's own network is touched: every namespace, including {@code host},
+ * is private to the topology, and the namespaces are held by this JVM only, so the kernel frees
+ * them even if the JVM is killed.
+ */
+public final class Topology implements AutoCloseable {
+
+    private final TopologyDeployment deployment;
+
+    private Topology(TopologyDeployment deployment) {
+        this.deployment = deployment;
+    }
+
+    /** Starts a new declaration. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The namespace declared as {@code name} (including {@code host} when it exists).
+     *
+     * @throws NetnsException when there is no such namespace
+     */
+    public NetNs namespace(String name) {
+        NamespaceHandle handle = deployment.namespaces().get(name);
+        if (handle == null) {
+            throw new NetnsException("no namespace '" + name + "' in this topology (it has: "
+                    + String.join(", ", deployment.namespaces().keySet()) + ")");
+        }
+        return handle;
+    }
+
+    /** All namespaces, in declaration order ({@code host} where it was first needed). */
+    public List<NetNs> namespaces() {
+        return List.copyOf(deployment.namespaces().values());
+    }
+
+    /** The validated model the topology was made from. Not API: for this library's own layers. */
+    TopologyModel model() {
+        return deployment.model();
+    }
+
+    /** Tears everything down: kills programs still running inside, releases every namespace. Idempotent. */
+    @Override
+    public void close() {
+        deployment.close();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("Topology[");
+        for (Map.Entry<String, NamespaceHandle> entry : deployment.namespaces().entrySet()) {
+            text.append(entry.getKey()).append(' ');
+        }
+        return text.toString().strip() + "]";
+    }
+
+    /**
+     * Collects declarations; {@link #start()} validates them all and then creates them.
+     * Each method maps onto one annotation of {@code dev.netns.junit}.
+     */
+    public static final class Builder {
+
+        private final List<Declaration> declarations = new ArrayList<>();
+        private String origin;
+
+        private Builder() {
+        }
+
+        /**
+         * Names the source of the declarations that follow, for error messages (the JUnit
+         * extension passes the annotation and the class or method carrying it). Without it an
+         * error names the builder call itself. {@code null} returns to that default.
+         */
+        public Builder origin(String origin) {
+            this.origin = origin;
+            return this;
+        }
+
+        /** Declares a namespace that does not forward IPv4. */
+        public Builder namespace(String name) {
+            return namespace(name, false);
+        }
+
+        /** Declares a namespace; {@code forwarding} turns IPv4 forwarding on (a router). */
+        public Builder namespace(String name, boolean forwarding) {
+            return add(new NamespaceDeclaration(name, forwarding,
+                    originOr("namespace(" + quote(name) + (forwarding ? ", true" : "") + ")")));
+        }
+
+        /**
+         * Declares a veth cable between two ends, both up. An end is a namespace ({@code "red"},
+         * interface {@code eth0}, {@code eth1}, … in order), {@code "red:veth-red"} (that interface
+         * name), a bridge name (the end becomes a port of it, {@code veth0}, …) or
+         * {@code "bridge:name"}. A null CIDR means no address.
+         */
+        public Builder veth(String leftEnd, String leftCidr, String rightEnd, String rightCidr) {
+            return add(new VethDeclaration(leftEnd, leftCidr, rightEnd, rightCidr, originOr("veth(" + quote(leftEnd)
+                    + ", " + quote(leftCidr) + ", " + quote(rightEnd) + ", " + quote(rightCidr) + ")")));
+        }
+
+        /** Declares a bridge in {@code host}; a null CIDR means no address. */
+        public Builder bridge(String name, String cidr) {
+            return bridge(name, cidr, TopologyModel.HOST);
+        }
+
+        /** Declares a bridge in namespace {@code inNamespace}; a null CIDR means no address. */
+        public Builder bridge(String name, String cidr, String inNamespace) {
+            return bridge(name, cidr, inNamespace, false);
+        }
+
+        /**
+         * Declares a bridge; {@code netfilter} shows bridged traffic to the netfilter hooks of its
+         * namespace (off by default, so NAT rules there see only routed traffic).
+         */
+        public Builder bridge(String name, String cidr, String inNamespace, boolean netfilter) {
+            return add(new BridgeDeclaration(name, cidr, inNamespace, netfilter, originOr("bridge(" + quote(name) + ", "
+                    + quote(cidr) + ", " + quote(inNamespace) + (netfilter ? ", true" : "") + ")")));
+        }
+
+        /** Declares a static route in {@code ns}: {@code destination} (CIDR or {@code default}) via {@code gateway}. */
+        public Builder route(String ns, String destination, String gateway) {
+            return add(new RouteDeclaration(ns, destination, gateway,
+                    originOr("route(" + quote(ns) + ", " + quote(destination) + ", " + quote(gateway) + ")")));
+        }
+
+        /** Masquerades traffic from {@code sourceCidr} leaving namespace {@code ns}. */
+        public Builder nat(String ns, String sourceCidr) {
+            return nat(ns, sourceCidr, null);
+        }
+
+        /** Masquerades traffic from {@code sourceCidr} leaving namespace {@code ns} through interface {@code out}. */
+        public Builder nat(String ns, String sourceCidr, String out) {
+            return add(new NatDeclaration(ns, sourceCidr, out,
+                    originOr("nat(" + quote(ns) + ", " + quote(sourceCidr) + (out == null ? "" : ", " + quote(out)) + ")")));
+        }
+
+        /** TCP DNAT: connections to {@code ns}'s {@code port} go to {@code destination} ({@code address:port}). */
+        public Builder portForward(String ns, int port, String destination) {
+            return portForward(ns, port, destination, "tcp");
+        }
+
+        /** DNAT for {@code protocol} ({@code tcp} or {@code udp}). */
+        public Builder portForward(String ns, int port, String destination, String protocol) {
+            return add(new PortForwardDeclaration(ns, port, destination, protocol, originOr("portForward(" + quote(ns)
+                    + ", " + port + ", " + quote(destination) + ("tcp".equals(protocol) ? "" : ", " + quote(protocol)) + ")")));
+        }
+
+        /**
+         * Checks every declaration without creating anything.
+         *
+         * @throws NetnsException naming the declaration at fault and why
+         */
+        public Builder validate() {
+            TopologyValidator.validate(declarations);
+            return this;
+        }
+
+        /**
+         * Validates everything, then creates it.
+         *
+         * @return the running topology; close it to tear it down
+         * @throws NetnsException naming the declaration at fault and the cause; nothing is left behind
+         */
+        public Topology start() {
+            return new Topology(TopologyDeployment.deploy(TopologyValidator.validate(declarations)));
+        }
+
+        private Builder add(Declaration declaration) {
+            declarations.add(declaration);
+            return this;
+        }
+
+        private String originOr(String call) {
+            return origin != null ? origin : call;
+        }
+
+        private static String quote(String text) {
+            return text == null ? "null" : '"' + text + '"';
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.netns.internal;
+
+/**
+ * The kernel refused a request: carries {@code errno} and, where the kernel gave one, its
+ * extended-ack text ("Nexthop has invalid gateway").
+ */
+public final class KernelException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int errno;
+
+    KernelException(String action, int errno, String kernelText) {
+        super(action + ": " + Libc.describe(errno)
+                + (kernelText == null || kernelText.isEmpty() ? "" : " - kernel says: " + kernelText));
+        this.errno = errno;
+    }
+
+    /** The error number the kernel returned. */
+    public int errno() {
+        return errno;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.netns.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+
+/**
+ * The few C library calls that Java has no equivalent for. Bound with JNA direct mapping;
+ * every call that can fail throws {@link LastErrorException} carrying {@code errno}.
+ */
+final class Libc {
+
+    static final int CLONE_NEWNET = 0x40000000;
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+    static final int AF_NETLINK = 16;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int NETLINK_ROUTE = 0;
+    static final int SOL_NETLINK = 270;
+    static final int NETLINK_CAP_ACK = 10;
+    static final int NETLINK_EXT_ACK = 11;
+
+    static {
+        Native.register("c");
+    }
+
+    private Libc() {
+    }
+
+    static native int unshare(int flags) throws LastErrorException;
+
+    static native int setns(int fd, int nstype) throws LastErrorException;
+
+    static native int open(String path, int flags) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native int setsockopt(int fd, int level, int name, int[] value, int length) throws LastErrorException;
+
+    static native int bind(int fd, byte[] address, int length) throws LastErrorException;
+
+    static native long send(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+    static native long recv(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+    static native int if_nametoindex(String name);
+
+    static native String strerror(int errno);
+
+    /** Returns the C library's description of {@code errno}, e.g. "File exists". */
+    static String describe(int errno) {
+        return strerror(errno) + " (errno " + errno + ")";
+    }
+}

@@ -1,0 +1,94 @@
+package dev.netns.internal;
+
+import dev.netns.ExecResult;
+import dev.netns.NetNs;
+import dev.netns.NetnsException;
+import dev.netns.PingResult;
+import dev.netns.internal.model.TopologyModel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** The {@link NetNs} of a running topology: a logical name over a {@link NamespaceThread}. */
+public final class NamespaceHandle implements NetNs, AutoCloseable {
+
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String name;
+    private final NamespaceThread thread;
+    private final TopologyModel model;
+    private final ProgramRunner programs;
+
+    NamespaceHandle(String name, NamespaceThread thread, TopologyModel model) {
+        this.name = name;
+        this.thread = thread;
+        this.model = model;
+        this.programs = new ProgramRunner(thread, name);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The unique name of this namespace on the machine. */
+    public String realName() {
+        return thread.realName();
+    }
+
+    @Override
+    public Path path() {
+        return thread.path();
+    }
+
+    @Override
+    public ExecResult exec(Duration timeout, String... command) {
+        return programs.run(timeout, null, command);
+    }
+
+    /** Runs a program with {@code input} on its standard input. */
+    public ExecResult execWithInput(byte[] input, String... command) {
+        return programs.run(DEFAULT_EXEC_TIMEOUT, input, command);
+    }
+
+    @Override
+    public PingResult ping(String address) {
+        try {
+            Ipv4Address.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new NetnsException("ping from namespace '" + name + "': " + e.getMessage(), e);
+        }
+        ExecResult result = programs.run(PING_TIMEOUT, null, "ping", "-n", "-c", "1", "-W", "2", address);
+        return new PingResult(name, address, result.succeeded(), (result.stdout() + result.stderr()).strip());
+    }
+
+    @Override
+    public String address() {
+        return model.firstAddress(name)
+                .map(Ipv4Address::toString)
+                .orElseThrow(() -> new NetnsException("namespace '" + name + "' has no IPv4 address declared; "
+                        + "give one of its cable ends an address (leftAddress/rightAddress) or its bridge an address"));
+    }
+
+    @Override
+    public <T> T call(Callable<T> action) throws Exception {
+        return thread.run(action);
+    }
+
+    /** The kernel side of this namespace, for the topology's own work. */
+    NamespaceThread thread() {
+        return thread;
+    }
+
+    /** Kills the programs still running here, then releases the namespace. */
+    @Override
+    public void close() {
+        programs.killAll();
+        thread.close();
+    }
+
+    @Override
+    public String toString() {
+        return "NetNs[" + name + " = " + realName() + "]";
+    }
+}

@@ -1,0 +1,176 @@
+package dev.netns.internal;
+
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * One fresh, anonymous network namespace and the dedicated platform thread that lives in it.
+ *
+ * <p>The thread calls {@code unshare(CLONE_NEWNET)} once and then runs the tasks handed to it: a
+ * socket or process it creates belongs to this namespace. The namespace is held only by that
+ * thread and by a file descriptor of this JVM, so the kernel frees it when the namespace is
+ * closed, or when the JVM dies, whatever the way.
+ */
+public final class NamespaceThread implements AutoCloseable {
+
+    private static final FutureTask<Void> STOP = new FutureTask<>(() -> null);
+
+    private final BlockingQueue<FutureTask<?>> tasks = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final String realName;
+    private int namespaceFd = -1;
+    private NetlinkSocket netlink;
+    private volatile boolean closed;
+
+    private NamespaceThread(String realName) {
+        this.realName = realName;
+        this.thread = new Thread(this::loop, realName);
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts the thread and creates its namespace.
+     *
+     * @param realName unique name of the namespace on this machine; names the thread too
+     * @throws KernelException when the kernel refuses a new namespace
+     */
+    public static NamespaceThread start(String realName) {
+        NamespaceThread namespace = new NamespaceThread(realName);
+        namespace.thread.start();
+        try {
+            namespace.run(() -> {
+                Libc.unshare(Libc.CLONE_NEWNET);
+                namespace.namespaceFd = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
+                namespace.netlink = NetlinkSocket.open();
+                return null;
+            });
+        } catch (com.sun.jna.LastErrorException e) {
+            namespace.close();
+            throw new KernelException("create network namespace " + realName, e.getErrorCode(), null);
+        } catch (RuntimeException e) {
+            namespace.close();
+            throw e;
+        } catch (Exception e) {
+            namespace.close();
+            throw new IllegalStateException(e);
+        }
+        return namespace;
+    }
+
+    /** The unique name of this namespace on the machine. */
+    public String realName() {
+        return realName;
+    }
+
+    /** A file naming the namespace while it is open, usable as {@code nsenter --net=PATH}. */
+    public Path path() {
+        return Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd", Integer.toString(namespaceFd));
+    }
+
+    /** The file descriptor that holds the namespace, for handing it to the kernel. */
+    int fd() {
+        return namespaceFd;
+    }
+
+    /** Whether the calling thread is this namespace's own thread. */
+    public boolean isCurrentThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs {@code action} on the namespace's thread and waits for it. Called from that thread
+     * itself, it runs at once (no deadlock).
+     */
+    public <T> T run(Callable<T> action) throws Exception {
+        if (isCurrentThread()) {
+            return action.call();
+        }
+        if (closed) {
+            throw new IllegalStateException("namespace " + realName + " is closed");
+        }
+        FutureTask<T> task = new FutureTask<>(action);
+        tasks.add(task);
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /** Like {@link #run} for kernel work that throws only unchecked exceptions. */
+    public <T> T runUnchecked(Callable<T> action) {
+        try {
+            return run(action);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The rtnetlink requests of this namespace; to be used on its own thread only. */
+    RouteNetlink routeNetlink() {
+        return new RouteNetlink(netlink);
+    }
+
+    /** The netlink socket of this namespace; to be used on its own thread only. */
+    NetlinkSocket netlinkSocket() {
+        return netlink;
+    }
+
+    /**
+     * Ends the thread, which releases the namespace. Safe to call more than once. The kernel
+     * frees the namespace and its interfaces once nothing else holds it.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        tasks.add(STOP);
+        if (!isCurrentThread()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void loop() {
+        try {
+            while (true) {
+                FutureTask<?> task = tasks.take();
+                if (task == STOP) {
+                    return;
+                }
+                task.run();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (netlink != null) {
+                netlink.close();
+            }
+            if (namespaceFd >= 0) {
+                Libc.close(namespaceFd);
+            }
+            FutureTask<?> pending;
+            while ((pending = tasks.poll()) != null) {
+                pending.cancel(false);
+            }
+        }
+    }
+}

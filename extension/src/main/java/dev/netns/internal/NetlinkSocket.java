@@ -1,0 +1,159 @@
+package dev.netns.internal;
+
+import com.sun.jna.LastErrorException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An rtnetlink socket. It belongs to the network namespace of the thread that opened it, for its
+ * whole life, so one is opened on each namespace's own thread and serves every request there.
+ * Not thread-safe: used by its namespace's thread only.
+ */
+final class NetlinkSocket implements AutoCloseable {
+
+    static final int NLMSG_ERROR = 2;
+    static final int NLMSG_DONE = 3;
+    static final int NLM_F_REQUEST = 0x1;
+    static final int NLM_F_ACK = 0x4;
+    static final int NLM_F_DUMP = 0x300;
+    static final int NLM_F_EXCL = 0x200;
+    static final int NLM_F_CREATE = 0x400;
+    private static final int NLM_F_ACK_TLVS = 0x200;
+    private static final int NLMSGERR_ATTR_MSG = 1;
+
+    private final int fd;
+    private final byte[] receiveBuffer = new byte[65536];
+    private int sequence;
+    private boolean closed;
+
+    private NetlinkSocket(int fd) {
+        this.fd = fd;
+    }
+
+    /** Opens a socket in the calling thread's network namespace. */
+    static NetlinkSocket open() {
+        int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE);
+        try {
+            Libc.setsockopt(fd, Libc.SOL_NETLINK, Libc.NETLINK_CAP_ACK, new int[] {1}, 4);
+            Libc.setsockopt(fd, Libc.SOL_NETLINK, Libc.NETLINK_EXT_ACK, new int[] {1}, 4);
+            Libc.bind(fd, new byte[] {Libc.AF_NETLINK, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 12);
+            return new NetlinkSocket(fd);
+        } catch (LastErrorException e) {
+            Libc.close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * Sends a request and waits for the kernel's acknowledgement.
+     *
+     * @param action what the request does, in words, for the error message
+     * @throws KernelException when the kernel refuses it
+     */
+    void request(NetlinkMessage message, String action) {
+        int seq = send(message);
+        while (true) {
+            ByteBuffer reply = receive();
+            while (reply.remaining() >= 16) {
+                int start = reply.position();
+                int length = reply.getInt(start);
+                int type = reply.getShort(start + 4) & 0xffff;
+                int replySeq = reply.getInt(start + 8);
+                if (type == NLMSG_ERROR && replySeq == seq) {
+                    throwIfError(reply, start, length, action);
+                    return;
+                }
+                reply.position(start + align(length));
+            }
+        }
+    }
+
+    /** Sends a dump request and returns every reply message, each as a buffer positioned at its payload. */
+    List<ByteBuffer> dump(NetlinkMessage message, String action) {
+        int seq = send(message);
+        List<ByteBuffer> messages = new ArrayList<>();
+        while (true) {
+            ByteBuffer reply = receive();
+            while (reply.remaining() >= 16) {
+                int start = reply.position();
+                int length = reply.getInt(start);
+                int type = reply.getShort(start + 4) & 0xffff;
+                int replySeq = reply.getInt(start + 8);
+                if (replySeq == seq) {
+                    if (type == NLMSG_DONE) {
+                        return messages;
+                    }
+                    if (type == NLMSG_ERROR) {
+                        throwIfError(reply, start, length, action);
+                        return messages;
+                    }
+                    if (type > NLMSG_DONE) {
+                        ByteBuffer one = ByteBuffer.wrap(copy(reply, start, length)).order(ByteOrder.nativeOrder());
+                        one.position(16);
+                        messages.add(one);
+                    }
+                }
+                reply.position(start + align(length));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Libc.close(fd);
+        }
+    }
+
+    private int send(NetlinkMessage message) {
+        int seq = ++sequence;
+        byte[] bytes = message.toBytes(seq);
+        Libc.send(fd, bytes, bytes.length, 0);
+        return seq;
+    }
+
+    private ByteBuffer receive() {
+        long received = Libc.recv(fd, receiveBuffer, receiveBuffer.length, 0);
+        ByteBuffer buffer = ByteBuffer.wrap(receiveBuffer, 0, (int) received).order(ByteOrder.nativeOrder());
+        return buffer.slice().order(ByteOrder.nativeOrder());
+    }
+
+    private static void throwIfError(ByteBuffer reply, int start, int length, String action) {
+        int error = reply.getInt(start + 16);
+        if (error == 0) {
+            return;
+        }
+        int flags = reply.getShort(start + 6) & 0xffff;
+        String kernelText = null;
+        if ((flags & NLM_F_ACK_TLVS) != 0) {
+            int offset = start + 16 + 4 + 16;
+            while (offset + 4 <= start + length) {
+                int attributeLength = reply.getShort(offset) & 0xffff;
+                int attributeType = reply.getShort(offset + 2) & 0x3fff;
+                if (attributeLength < 4) {
+                    break;
+                }
+                if (attributeType == NLMSGERR_ATTR_MSG) {
+                    byte[] text = copy(reply, offset + 4, attributeLength - 4);
+                    kernelText = new String(text, StandardCharsets.US_ASCII).replace("\0", "").trim();
+                }
+                offset += align(attributeLength);
+            }
+        }
+        throw new KernelException(action, -error, kernelText);
+    }
+
+    private static byte[] copy(ByteBuffer buffer, int offset, int length) {
+        byte[] bytes = new byte[length];
+        buffer.get(offset, bytes);
+        return bytes;
+    }
+
+    static int align(int length) {
+        return (length + 3) & ~3;
+    }
+}

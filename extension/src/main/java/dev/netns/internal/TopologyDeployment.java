@@ -1,0 +1,191 @@
+package dev.netns.internal;
+
+import dev.netns.NetnsException;
+import dev.netns.internal.model.TopologyModel;
+import dev.netns.internal.model.TopologyModel.BridgeSpec;
+import dev.netns.internal.model.TopologyModel.EndSpec;
+import dev.netns.internal.model.TopologyModel.NamespaceSpec;
+import dev.netns.internal.model.TopologyModel.NatSpec;
+import dev.netns.internal.model.TopologyModel.PortForwardSpec;
+import dev.netns.internal.model.TopologyModel.RouteSpec;
+import dev.netns.internal.model.TopologyModel.VethSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Makes a validated {@link TopologyModel} real, step by step, and takes it down again. If any
+ * step fails, everything made so far is released before the error is thrown.
+ */
+public final class TopologyDeployment implements AutoCloseable {
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final String RUN_ID = Long.toString(ProcessHandle.current().pid());
+
+    private final TopologyModel model;
+    private final Map<String, NamespaceHandle> namespaces = new LinkedHashMap<>();
+    private boolean closed;
+
+    private TopologyDeployment(TopologyModel model) {
+        this.model = model;
+    }
+
+    /**
+     * Creates everything {@code model} declares.
+     *
+     * @throws NetnsException naming the declaration whose step failed, after rolling back
+     */
+    public static TopologyDeployment deploy(TopologyModel model) {
+        TopologyDeployment deployment = new TopologyDeployment(model);
+        try {
+            deployment.createAll();
+            return deployment;
+        } catch (RuntimeException e) {
+            deployment.close();
+            throw e;
+        }
+    }
+
+    /** The model this deployment made real. */
+    public TopologyModel model() {
+        return model;
+    }
+
+    /** The running namespaces by logical name, in declaration order. */
+    public Map<String, NamespaceHandle> namespaces() {
+        return Collections.unmodifiableMap(namespaces);
+    }
+
+    /** Releases every namespace; the kernel removes their interfaces. Safe to call twice. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<NamespaceHandle> reversed = new ArrayList<>(namespaces.values());
+        Collections.reverse(reversed);
+        reversed.forEach(NamespaceHandle::close);
+    }
+
+    private void createAll() {
+        long sequence = SEQUENCE.incrementAndGet();
+        for (NamespaceSpec spec : model.namespaces()) {
+            String realName = "netns-junit-" + RUN_ID + "-" + sequence + "-" + spec.name();
+            NamespaceThread thread = step(spec.origin(), "create namespace", () -> NamespaceThread.start(realName));
+            namespaces.put(spec.name(), new NamespaceHandle(spec.name(), thread, model));
+            in(spec.name(), spec.origin(), "configure namespace", () -> {
+                thread.routeNetlink().setUp("lo", true);
+                writeSysctl("net/ipv4/ip_forward", spec.forwarding() ? "1" : "0");
+                return null;
+            });
+        }
+        for (BridgeSpec bridge : model.bridges()) {
+            in(bridge.namespace(), bridge.origin(), "create bridge", () -> {
+                RouteNetlink netlink = thread(bridge.namespace()).routeNetlink();
+                netlink.createBridge(bridge.name());
+                if (bridge.cidr() != null) {
+                    netlink.addAddress(bridge.name(), bridge.cidr());
+                }
+                netlink.setUp(bridge.name(), true);
+                setBridgeNetfilter(bridge);
+                return null;
+            });
+        }
+        for (VethSpec veth : model.veths()) {
+            EndSpec left = veth.left();
+            EndSpec right = veth.right();
+            int rightFd = thread(right.namespace()).fd();
+            in(left.namespace(), veth.origin(), "create veth cable", () -> {
+                thread(left.namespace()).routeNetlink().createVeth(left.interfaceName(), right.interfaceName(), rightFd);
+                return null;
+            });
+            for (EndSpec end : List.of(left, right)) {
+                in(end.namespace(), veth.origin(), "configure end " + end.namespace() + ":" + end.interfaceName(), () -> {
+                    RouteNetlink netlink = thread(end.namespace()).routeNetlink();
+                    if (end.isBridgePort()) {
+                        netlink.setMaster(end.interfaceName(), end.bridge());
+                    }
+                    if (end.cidr() != null) {
+                        netlink.addAddress(end.interfaceName(), end.cidr());
+                    }
+                    netlink.setUp(end.interfaceName(), true);
+                    return null;
+                });
+            }
+        }
+        for (RouteSpec route : model.routes()) {
+            in(route.namespace(), route.origin(), "add route", () -> {
+                thread(route.namespace()).routeNetlink().addRoute(route.destination(), route.gateway());
+                return null;
+            });
+        }
+        for (NamespaceSpec spec : model.namespaces()) {
+            List<NatSpec> nats = model.nats().stream().filter(nat -> nat.namespace().equals(spec.name())).toList();
+            List<PortForwardSpec> forwards = model.portForwards().stream()
+                    .filter(forward -> forward.namespace().equals(spec.name())).toList();
+            if (NftRuleset.needed(nats, forwards)) {
+                String origin = nats.isEmpty() ? forwards.get(0).origin() : nats.get(0).origin();
+                applyRuleset(spec.name(), origin, NftRuleset.render(nats, forwards));
+            }
+        }
+    }
+
+    private void applyRuleset(String namespace, String origin, String ruleset) {
+        var result = namespaces.get(namespace).execWithInput(ruleset.getBytes(StandardCharsets.UTF_8), "nft", "-f", "-");
+        if (!result.succeeded()) {
+            throw new NetnsException(origin + ": nft refused the NAT ruleset of namespace '" + namespace + "': "
+                    + result.stderr().strip() + "\nruleset:\n" + ruleset);
+        }
+    }
+
+    private void setBridgeNetfilter(BridgeSpec bridge) throws IOException {
+        Path sysctl = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
+        if (Files.exists(sysctl)) {
+            String value = bridge.netfilter() ? "1" : "0";
+            writeSysctl("net/bridge/bridge-nf-call-iptables", value);
+            writeSysctl("net/bridge/bridge-nf-call-ip6tables", value);
+            writeSysctl("net/bridge/bridge-nf-call-arptables", value);
+        } else if (bridge.netfilter()) {
+            throw new NetnsException(bridge.origin() + ": netfilter on bridged traffic was asked for, but the "
+                    + "br_netfilter kernel module is not loaded (modprobe br_netfilter)");
+        }
+    }
+
+    private static void writeSysctl(String key, String value) throws IOException {
+        Files.writeString(Path.of("/proc/sys", key), value);
+    }
+
+    private NamespaceThread thread(String namespace) {
+        return namespaces.get(namespace).thread();
+    }
+
+    private interface Step<T> {
+        T run() throws Exception;
+    }
+
+    private void in(String namespace, String origin, String action, Step<?> step) {
+        step(origin, action, () -> thread(namespace).run(step::run));
+    }
+
+    private static <T> T step(String origin, String action, Step<T> step) {
+        try {
+            return step.run();
+        } catch (NetnsException e) {
+            throw e;
+        } catch (KernelException e) {
+            throw new NetnsException(origin + ": " + action + " failed: " + e.getMessage(), e);
+        } catch (com.sun.jna.LastErrorException e) {
+            throw new NetnsException(origin + ": " + action + " failed: " + Libc.describe(e.getErrorCode()), e);
+        } catch (Exception e) {
+            throw new NetnsException(origin + ": " + action + " failed: " + e, e);
+        }
+    }
+}

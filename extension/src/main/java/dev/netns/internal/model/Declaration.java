@@ -1,0 +1,37 @@
+package dev.netns.internal.model;
+
+/**
+ * One declaration as the user wrote it (builder call or annotation), not yet validated. Every
+ * declaration knows its {@code origin}, the words an error message uses to point at it.
+ */
+public sealed interface Declaration {
+
+    /** Where this came from, e.g. {@code @VethPair(left="red", right="blue") on RedBlueTest}. */
+    String origin();
+
+    /** {@code namespace(name, forwarding)}. */
+    record NamespaceDeclaration(String name, boolean forwarding, String origin) implements Declaration {
+    }
+
+    /** {@code bridge(name, cidr, in, netfilter)}; {@code cidr} may be null. */
+    record BridgeDeclaration(String name, String cidr, String in, boolean netfilter, String origin) implements Declaration {
+    }
+
+    /** {@code veth(leftEnd, leftCidr, rightEnd, rightCidr)}; CIDRs may be null. */
+    record VethDeclaration(String leftEnd, String leftCidr, String rightEnd, String rightCidr, String origin)
+            implements Declaration {
+    }
+
+    /** {@code route(in, destination, gateway)}. */
+    record RouteDeclaration(String in, String destination, String gateway, String origin) implements Declaration {
+    }
+
+    /** {@code nat(in, source, out)}; {@code out} may be null. */
+    record NatDeclaration(String in, String source, String out, String origin) implements Declaration {
+    }
+
+    /** {@code portForward(in, port, destination, protocol)}. */
+    record PortForwardDeclaration(String in, int port, String destination, String protocol, String origin)
+            implements Declaration {
+    }
+}
