@@ -1,0 +1,53 @@
+package dev.netns.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares a Linux bridge (a virtual switch), up, with spanning tree off so ports forward at
+ * once. An address on it gives its namespace access to the segment, as the host in the
+ * tutorials.
+ *
+ * <pre>{@code
+ * @Bridge(value = "v-net-0", address = "192.168.15.5/24")
+ * @VethPair(left = "red", leftAddress = "192.168.15.1/24", right = "v-net-0")
+ * }</pre>
+ */
+@Documented
+@Inherited
+@Repeatable(Bridge.Bridges.class)
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+public @interface Bridge {
+
+    /** The bridge's name, also its interface name (at most 15 characters). */
+    String value();
+
+    /** The bridge's own address as CIDR; empty for none. */
+    String address() default "";
+
+    /** The namespace the bridge lives in; {@code host} by default. */
+    String in() default "host";
+
+    /**
+     * Whether bridged traffic passes the netfilter hooks of the bridge's namespace
+     * ({@code net.bridge.bridge-nf-call-iptables}); off by default.
+     */
+    boolean netfilter() default false;
+
+    /** The container of repeated {@link Bridge} declarations. */
+    @Documented
+    @Inherited
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @Retention(RetentionPolicy.RUNTIME)
+    @interface Bridges {
+
+        /** The declarations. */
+        Bridge[] value();
+    }
+}

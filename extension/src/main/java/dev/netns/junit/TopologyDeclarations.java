@@ -1,0 +1,125 @@
+package dev.netns.junit;
+
+import dev.netns.NetNs;
+import dev.netns.Topology;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+
+/**
+ * Reads the topology annotations of a test class, its enclosing classes and a test method, and
+ * turns them into one {@link Topology.Builder}, each declaration named by where it was written.
+ */
+final class TopologyDeclarations {
+
+    private final Topology.Builder builder = Topology.builder();
+    private final Set<String> namespaces = new LinkedHashSet<>();
+    private boolean empty = true;
+
+    /** Whether nothing was declared. */
+    boolean isEmpty() {
+        return empty;
+    }
+
+    /** The builder holding every declaration read so far. */
+    Topology.Builder builder() {
+        return builder;
+    }
+
+    /** Reads a class's declarations, outermost enclosing class first, then its own fields. */
+    TopologyDeclarations addClass(Class<?> testClass, boolean staticFieldsOnly) {
+        List<Class<?>> chain = new ArrayList<>();
+        for (Class<?> current = testClass; current != null; current = current.getEnclosingClass()) {
+            chain.add(0, current);
+        }
+        for (Class<?> current : chain) {
+            addElement(current, "class " + current.getSimpleName());
+        }
+        for (Class<?> current : chain) {
+            for (Field field : AnnotationSupport.findAnnotatedFields(current, Namespace.class,
+                    field -> !staticFieldsOnly || Modifier.isStatic(field.getModifiers()), HierarchyTraversalMode.TOP_DOWN)) {
+                reference(field.getAnnotation(Namespace.class),
+                        "field " + field.getDeclaringClass().getSimpleName() + "." + field.getName());
+            }
+        }
+        return this;
+    }
+
+    /** Reads a test method's declarations and the namespaces its parameters name. */
+    TopologyDeclarations addMethod(Method method) {
+        String where = "method " + method.getDeclaringClass().getSimpleName() + "." + method.getName() + "()";
+        addElement(method, where);
+        for (Parameter parameter : method.getParameters()) {
+            Namespace namespace = parameter.getAnnotation(Namespace.class);
+            if (namespace != null && NetNs.class.equals(parameter.getType())) {
+                reference(namespace, "parameter " + parameter.getName() + " of " + where);
+            }
+        }
+        return this;
+    }
+
+    /** Whether {@code method} declares anything of its own (not counting parameter references). */
+    static boolean declaresOnMethod(Method method) {
+        return !findAll(method, Namespace.class).isEmpty() || !findAll(method, VethPair.class).isEmpty()
+                || !findAll(method, Bridge.class).isEmpty() || !findAll(method, Route.class).isEmpty()
+                || !findAll(method, Nat.class).isEmpty() || !findAll(method, PortForward.class).isEmpty();
+    }
+
+    private void addElement(AnnotatedElement element, String where) {
+        for (Namespace namespace : findAll(element, Namespace.class)) {
+            // a name declared twice reaches the validator, which reports both places
+            namespaces.add(namespace.value());
+            origin(namespace, where).namespace(namespace.value(), namespace.forwarding());
+        }
+        for (Bridge bridge : findAll(element, Bridge.class)) {
+            origin(bridge, where).bridge(bridge.value(), emptyToNull(bridge.address()), bridge.in(), bridge.netfilter());
+        }
+        for (VethPair veth : findAll(element, VethPair.class)) {
+            origin(veth, where).veth(veth.left(), emptyToNull(veth.leftAddress()), veth.right(), emptyToNull(veth.rightAddress()));
+        }
+        for (Route route : findAll(element, Route.class)) {
+            origin(route, where).route(route.in(), route.to(), route.via());
+        }
+        for (Nat nat : findAll(element, Nat.class)) {
+            origin(nat, where).nat(nat.in(), nat.source(), emptyToNull(nat.out()));
+        }
+        for (PortForward forward : findAll(element, PortForward.class)) {
+            origin(forward, where).portForward(forward.in(), forward.port(), forward.to(), forward.protocol());
+        }
+        builder.origin(null);
+    }
+
+    private void reference(Namespace namespace, String where) {
+        if (namespaces.add(namespace.value())) {
+            origin(namespace, where).namespace(namespace.value(), namespace.forwarding());
+            builder.origin(null);
+        }
+    }
+
+    private Topology.Builder origin(Annotation annotation, String where) {
+        empty = false;
+        return builder.origin(describe(annotation) + " on " + where);
+    }
+
+    /** An annotation as a user wrote it, without its package: {@code @Route(in="blue", ...)}. */
+    static String describe(Annotation annotation) {
+        return annotation.toString().replace("@" + annotation.annotationType().getPackageName() + ".", "@");
+    }
+
+    private static <A extends Annotation> List<A> findAll(AnnotatedElement element, Class<A> type) {
+        return AnnotationSupport.findRepeatableAnnotations(element, type);
+    }
+
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+}
