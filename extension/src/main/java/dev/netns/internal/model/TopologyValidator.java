@@ -308,6 +308,9 @@ public final class TopologyValidator {
         if (name.equals("lo")) {
             throw fail(origin, what + " 'lo' is taken by the loopback interface of every namespace");
         }
+        if (name.equals("all") || name.equals("default")) {
+            throw fail(origin, what + " '" + name + "' is reserved by the kernel (net.ipv4.conf." + name + ")");
+        }
     }
 
     private static Cidr parseCidr(String text, String what, String origin) {
