@@ -1,0 +1,53 @@
+package dev.netns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** A refusal by the kernel half-way through start() leaves nothing behind. */
+class RollbackIT {
+
+    @Test
+    void kernelRefusalHalfWayRollsEverythingBack() throws IOException {
+        long namespacesBefore = namespaceDescriptors();
+
+        // valid as declared, but the kernel already has this route: it is the connected network
+        assertThatThrownBy(() -> Topology.builder()
+                .namespace("red")
+                .namespace("blue")
+                .bridge("br0", "10.0.0.254/24")
+                .veth("red", "10.0.0.1/24", "br0", null)
+                .veth("blue", "10.0.0.2/24", "br0", null)
+                .route("red", "10.0.0.0/24", "10.0.0.2")
+                .start())
+                .isInstanceOf(NetnsException.class)
+                .hasMessageStartingWith("route(\"red\", \"10.0.0.0/24\", \"10.0.0.2\"): add route failed")
+                .hasMessageContaining("File exists");
+
+        assertThat(namespaceThreads()).isEmpty();
+        assertThat(namespaceDescriptors()).isEqualTo(namespacesBefore);
+    }
+
+    static List<String> namespaceThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.startsWith("netns-junit-")).toList();
+    }
+
+    static long namespaceDescriptors() throws IOException {
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            return descriptors.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("net:");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+}
