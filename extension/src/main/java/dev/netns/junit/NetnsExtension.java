@@ -44,7 +44,8 @@ public class NetnsExtension implements BeforeAllCallback, BeforeEachCallback, Pa
             rejectStaticFields(testClass);
             return;
         }
-        TopologyDeclarations declarations = new TopologyDeclarations().addClass(testClass, false);
+        TopologyDeclarations declarations = new TopologyDeclarations().addClass(testClass, false)
+                .addParameterReferencesOfAllMethods(testClass);
         if (declarations.isEmpty()) {
             return;
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
  * Reads the topology annotations of a test class, its enclosing classes and a test method, and
@@ -56,8 +57,19 @@ final class TopologyDeclarations {
 
     /** Reads a test method's declarations and the namespaces its parameters name. */
     TopologyDeclarations addMethod(Method method) {
-        String where = "method " + method.getDeclaringClass().getSimpleName() + "." + method.getName() + "()";
-        addElement(method, where);
+        addElement(method, where(method));
+        return addParameterReferences(method);
+    }
+
+    /** Reads the namespaces named by the parameters of every method of a class (for a shared topology). */
+    TopologyDeclarations addParameterReferencesOfAllMethods(Class<?> testClass) {
+        ReflectionSupport.findMethods(testClass, method -> method.getParameterCount() > 0, HierarchyTraversalMode.TOP_DOWN)
+                .forEach(this::addParameterReferences);
+        return this;
+    }
+
+    private TopologyDeclarations addParameterReferences(Method method) {
+        String where = where(method);
         for (Parameter parameter : method.getParameters()) {
             Namespace namespace = parameter.getAnnotation(Namespace.class);
             if (namespace != null && NetNs.class.equals(parameter.getType())) {
@@ -65,6 +77,10 @@ final class TopologyDeclarations {
             }
         }
         return this;
+    }
+
+    private static String where(Method method) {
+        return "method " + method.getDeclaringClass().getSimpleName() + "." + method.getName() + "()";
     }
 
     /** Whether {@code method} declares anything of its own (not counting parameter references). */

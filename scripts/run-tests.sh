@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests (no root needed), integration tests against the real kernel, the
+# samples; then checks that the machine's own network is exactly as it was before.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+before=$(mktemp); after=$(mktemp)
+trap 'rm -f "$before" "$after"' EXIT
+scripts/machine-state.sh > "$before"
+
+mvn -B -ntp verify "$@"
+
+scripts/machine-state.sh > "$after"
+if ! diff -u "$before" "$after"; then
+  echo "FAILED: the tests changed the machine's own network (diff above)." >&2
+  exit 1
+fi
+echo "Machine network unchanged: no namespace, interface, address, route or rule left behind."
