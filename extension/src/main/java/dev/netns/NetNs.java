@@ -2,6 +2,7 @@ package dev.netns;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -62,6 +63,18 @@ public interface NetNs {
      * @throws NetnsException when none was declared
      */
     String address();
+
+    /** The interfaces of this namespace, loopback included, read from the kernel now. */
+    List<LinkInfo> links();
+
+    /** The IPv4 addresses of this namespace, read from the kernel now. */
+    List<AddressInfo> addresses();
+
+    /** The IPv4 routes of this namespace's main table, read from the kernel now. */
+    List<RouteInfo> routes();
+
+    /** The IPv4 neighbour (ARP) table of this namespace, read from the kernel now. */
+    List<NeighbourInfo> neighbours();
 
     /**
      * Runs JVM code on the namespace's own thread and returns its result. Sockets it creates

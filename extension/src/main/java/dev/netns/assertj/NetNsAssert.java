@@ -1,6 +1,5 @@
 package dev.netns.assertj;
 
-import dev.netns.ExecResult;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.PingResult;
@@ -98,17 +97,21 @@ public class NetNsAssert extends AbstractAssert<NetNsAssert, NetNs> {
     }
 
     private String state() {
-        return "Addresses of '" + actual.name() + "':\n" + show("ip", "-brief", "address")
-                + "Routes of '" + actual.name() + "':\n" + show("ip", "route");
+        try {
+            return "Addresses of '" + actual.name() + "':\n" + lines(actual.addresses())
+                    + "Routes of '" + actual.name() + "':\n" + lines(actual.routes());
+        } catch (RuntimeException e) {
+            return "(the state of '" + actual.name() + "' could not be read: " + e.getMessage() + ")";
+        }
     }
 
-    private String show(String... command) {
-        try {
-            ExecResult result = actual.exec(command);
-            return indent(result.succeeded() ? result.stdout() : result.toString());
-        } catch (NetnsException e) {
-            return indent("(could not run " + String.join(" ", command) + ": " + e.getMessage() + ")");
+    private static String lines(java.util.List<?> entries) {
+        if (entries.isEmpty()) {
+            return "  (none)\n";
         }
+        StringBuilder text = new StringBuilder();
+        entries.forEach(entry -> text.append("  ").append(entry).append('\n'));
+        return text.toString();
     }
 
     private static String indent(String text) {

@@ -1,12 +1,17 @@
 package dev.netns.internal;
 
+import dev.netns.AddressInfo;
 import dev.netns.ExecResult;
+import dev.netns.LinkInfo;
+import dev.netns.NeighbourInfo;
+import dev.netns.RouteInfo;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.PingResult;
 import dev.netns.internal.model.TopologyModel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** The {@link NetNs} of a running topology: a logical name over a {@link NamespaceThread}. */
@@ -68,6 +73,34 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
                 .map(Ipv4Address::toString)
                 .orElseThrow(() -> new NetnsException("namespace '" + name + "' has no IPv4 address declared; "
                         + "give one of its cable ends an address (leftAddress/rightAddress) or its bridge an address"));
+    }
+
+    @Override
+    public List<LinkInfo> links() {
+        return inspect(NetlinkInspector::links);
+    }
+
+    @Override
+    public List<AddressInfo> addresses() {
+        return inspect(NetlinkInspector::addresses);
+    }
+
+    @Override
+    public List<RouteInfo> routes() {
+        return inspect(NetlinkInspector::routes);
+    }
+
+    @Override
+    public List<NeighbourInfo> neighbours() {
+        return inspect(NetlinkInspector::neighbours);
+    }
+
+    private <T> T inspect(java.util.function.Function<NetlinkInspector, T> reading) {
+        try {
+            return thread.runUnchecked(() -> reading.apply(new NetlinkInspector(thread.netlinkSocket())));
+        } catch (KernelException e) {
+            throw new NetnsException("namespace '" + name + "': " + e.getMessage(), e);
+        }
     }
 
     @Override
