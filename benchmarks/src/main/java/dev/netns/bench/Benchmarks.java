@@ -1,0 +1,159 @@
+package dev.netns.bench;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.netns.NetNs;
+import dev.netns.Topology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+
+/**
+ * Measures netns-junit next to the shell recipes it replaces, in one run on one machine, and
+ * writes the results as Markdown. Run with {@code scripts/run-benchmarks.sh}.
+ */
+public final class Benchmarks {
+
+    private static final AtomicInteger SUFFIX = new AtomicInteger();
+
+    private final List<String[]> rows = new ArrayList<>();
+
+    private Benchmarks() {
+    }
+
+    /**
+     * Runs every benchmark.
+     *
+     * @param args optional: the Markdown file to write, then a scale factor for the iteration counts
+     */
+    public static void main(String[] args) throws Exception {
+        Path output = args.length > 0 ? Path.of(args[0]) : null;
+        double scale = args.length > 1 ? Double.parseDouble(args[1]) : 1.0;
+        Benchmarks benchmarks = new Benchmarks();
+        benchmarks.run(scale);
+        String report = benchmarks.report();
+        System.out.println(report);
+        if (output != null) {
+            Files.writeString(output, report);
+        }
+    }
+
+    private void run(double scale) throws Exception {
+        int pairs = (int) (300 * scale);
+        int seeds = (int) (100 * scale);
+        int execs = (int) (500 * scale);
+        int classes = Math.max(3, (int) (7 * scale));
+
+        Path pairScript = ShellRecipes.write("pair", ShellRecipes.PAIR);
+        Path seedScript = ShellRecipes.write("seed", ShellRecipes.SEED);
+
+        Stats apiPair = Timer.measure(20, pairs, Benchmarks::pairThroughApi);
+        Stats shellPair = Timer.measure(5, pairs, () -> ShellRecipes.run(pairScript, suffix()));
+        row("two namespaces + veth pair, setup + teardown", "public API", apiPair, "shell recipe (`ip`)", shellPair);
+
+        Stats apiSeed = Timer.measure(10, seeds, Benchmarks::seedThroughApi);
+        Stats shellSeed = Timer.measure(3, seeds, () -> ShellRecipes.run(seedScript, suffix()));
+        row("seed scenario (4 namespaces, bridge, routes, masquerade), setup + teardown",
+                "public API", apiSeed, "shell recipe (`ip`, `nft`)", shellSeed);
+
+        try (Topology net = Topology.builder().namespace("red").start()) {
+            NetNs red = net.namespace("red");
+            Stats exec = Timer.measure(50, execs, () -> require(red.exec("true").succeeded()));
+            Stats bare = Timer.measure(50, execs, () -> require(new ProcessBuilder("true").start().waitFor() == 0));
+            row("`exec(\"true\")` in a namespace", "NetNs.exec", exec, "bare `ProcessBuilder` start", bare);
+        }
+
+        Stats withTopology = Timer.measure(1, classes, () -> runClass(PairTopologyTests.class));
+        Stats plain = Timer.measure(1, classes, () -> runClass(PlainTests.class));
+        row("JUnit class of 100 tests, total wall time", "fresh pair topology per test", withTopology,
+                "same tests without topology", plain);
+    }
+
+    private static void pairThroughApi() {
+        try (Topology net = Topology.builder()
+                .namespace("red")
+                .namespace("blue")
+                .veth("red:veth-red", "192.168.15.1/24", "blue:veth-blue", "192.168.15.2/24")
+                .start()) {
+            require(net.namespaces().size() == 2);
+        }
+    }
+
+    private static void seedThroughApi() {
+        try (Topology net = Topology.builder()
+                .namespace("red")
+                .namespace("blue")
+                .namespace("lan")
+                .bridge("v-net-0", "192.168.15.5/24")
+                .veth("red:veth-red", "192.168.15.1/24", "v-net-0:veth-red-br", null)
+                .veth("blue:veth-blue", "192.168.15.2/24", "v-net-0:veth-blue-br", null)
+                .veth("host:eth-lan", "192.168.1.2/24", "lan", "192.168.1.10/24")
+                .route("blue", "192.168.1.0/24", "192.168.15.5")
+                .route("blue", "default", "192.168.15.5")
+                .nat("host", "192.168.15.0/24")
+                .start()) {
+            require(net.namespaces().size() == 4);
+        }
+    }
+
+    private static void runClass(Class<?> testClass) {
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(), summary);
+        long succeeded = summary.getSummary().getTestsSucceededCount();
+        if (succeeded != 100) {
+            throw new IllegalStateException(testClass.getSimpleName() + ": " + succeeded + " of 100 tests succeeded; "
+                    + summary.getSummary().getFailures());
+        }
+    }
+
+    private static String suffix() {
+        return ProcessHandle.current().pid() + "-" + SUFFIX.incrementAndGet();
+    }
+
+    private static void require(boolean condition) {
+        if (!condition) {
+            throw new IllegalStateException("benchmark action did not do what it should");
+        }
+    }
+
+    private void row(String what, String ours, Stats oursStats, String baseline, Stats baselineStats) {
+        rows.add(new String[] {what, ours, format(oursStats), baseline, format(baselineStats),
+                String.format("%.1fx", baselineStats.median() / oursStats.median()), Integer.toString(oursStats.samples())});
+    }
+
+    private static String format(Stats stats) {
+        return String.format("%.2f / %.2f", stats.median(), stats.p90());
+    }
+
+    private String report() throws Exception {
+        StringBuilder text = new StringBuilder();
+        text.append("# Benchmarks\n\n")
+            .append("Measured by `scripts/run-benchmarks.sh` on ").append(LocalDate.now()).append(", in one run, on:\n\n")
+            .append("- ").append(machine()).append('\n')
+            .append("- Java ").append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vm.name"))
+            .append(")\n\n")
+            .append("Times in milliseconds, median / 90th percentile. \"Speed-up\" is baseline median / ours.\n\n")
+            .append("| what | ours | ms | baseline | ms | speed-up | runs |\n")
+            .append("|---|---|---|---|---|---|---|\n");
+        for (String[] row : rows) {
+            text.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        return text.toString();
+    }
+
+    private static String machine() throws Exception {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(line -> line.startsWith("model name")).findFirst()
+                .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse("unknown CPU");
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Linux "
+                + System.getProperty("os.version");
+    }
+}

@@ -1,0 +1,24 @@
+package dev.netns.bench;
+
+import java.util.Arrays;
+
+/**
+ * Median and 90th percentile of a series of timings, in milliseconds.
+ *
+ * @param median the 50th percentile
+ * @param p90 the 90th percentile
+ * @param samples how many timings
+ */
+record Stats(double median, double p90, int samples) {
+
+    static Stats of(double[] millis) {
+        double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        return new Stats(percentile(sorted, 50), percentile(sorted, 90), sorted.length);
+    }
+
+    private static double percentile(double[] sorted, int percent) {
+        int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
+    }
+}
