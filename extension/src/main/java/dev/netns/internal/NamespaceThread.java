@@ -22,6 +22,7 @@ public final class NamespaceThread implements AutoCloseable {
     private final BlockingQueue<FutureTask<?>> tasks = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final String realName;
+    private FutureTask<Void> creation;
     private int namespaceFd = -1;
     private NetlinkSocket netlink;
     private volatile boolean closed;
@@ -33,32 +34,52 @@ public final class NamespaceThread implements AutoCloseable {
     }
 
     /**
-     * Starts the thread and creates its namespace.
+     * Starts the thread and creates its namespace, waiting until it exists.
      *
      * @param realName unique name of the namespace on this machine; names the thread too
      * @throws KernelException when the kernel refuses a new namespace
      */
     public static NamespaceThread start(String realName) {
+        return begin(realName).await();
+    }
+
+    /**
+     * Starts the thread, which creates its namespace in the background; {@link #await()} waits
+     * for it. Lets several namespaces be created at once, one per core.
+     */
+    static NamespaceThread begin(String realName) {
         NamespaceThread namespace = new NamespaceThread(realName);
+        namespace.creation = new FutureTask<>(() -> {
+            Libc.unshare(Libc.CLONE_NEWNET);
+            namespace.namespaceFd = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
+            namespace.netlink = NetlinkSocket.open();
+            return null;
+        });
+        namespace.tasks.add(namespace.creation);
         namespace.thread.start();
-        try {
-            namespace.run(() -> {
-                Libc.unshare(Libc.CLONE_NEWNET);
-                namespace.namespaceFd = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
-                namespace.netlink = NetlinkSocket.open();
-                return null;
-            });
-        } catch (com.sun.jna.LastErrorException e) {
-            namespace.close();
-            throw new KernelException("create network namespace " + realName, e.getErrorCode(), null);
-        } catch (RuntimeException e) {
-            namespace.close();
-            throw e;
-        } catch (Exception e) {
-            namespace.close();
-            throw new IllegalStateException(e);
-        }
         return namespace;
+    }
+
+    /**
+     * Waits until the namespace exists.
+     *
+     * @throws KernelException when the kernel refused it; the thread is then closed
+     */
+    NamespaceThread await() {
+        try {
+            creation.get();
+            return this;
+        } catch (ExecutionException e) {
+            close();
+            if (e.getCause() instanceof com.sun.jna.LastErrorException error) {
+                throw new KernelException("create network namespace " + realName, error.getErrorCode(), null);
+            }
+            throw new IllegalStateException("create network namespace " + realName, e.getCause());
+        } catch (InterruptedException e) {
+            close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating network namespace " + realName, e);
+        }
     }
 
     /** The unique name of this namespace on the machine. */

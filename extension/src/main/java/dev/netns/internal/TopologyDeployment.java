@@ -77,13 +77,23 @@ public final class TopologyDeployment implements AutoCloseable {
 
     private void createAll() {
         long sequence = SEQUENCE.incrementAndGet();
+        Map<String, NamespaceThread> starting = new LinkedHashMap<>();
         for (NamespaceSpec spec : model.namespaces()) {
-            String realName = "netns-junit-" + RUN_ID + "-" + sequence + "-" + spec.name();
-            NamespaceThread thread = step(spec.origin(), "create namespace", () -> NamespaceThread.start(realName));
-            namespaces.put(spec.name(), new NamespaceHandle(spec.name(), thread, model));
+            starting.put(spec.name(), NamespaceThread.begin("netns-junit-" + RUN_ID + "-" + sequence + "-" + spec.name()));
+        }
+        try {
+            for (NamespaceSpec spec : model.namespaces()) {
+                NamespaceThread thread = starting.remove(spec.name());
+                step(spec.origin(), "create namespace", thread::await);
+                namespaces.put(spec.name(), new NamespaceHandle(spec.name(), thread, model));
+            }
+        } finally {
+            starting.values().forEach(NamespaceThread::close);
+        }
+        for (NamespaceSpec spec : model.namespaces()) {
             in(spec.name(), spec.origin(), "configure namespace", () -> {
-                thread.routeNetlink().setUp("lo", true);
-                writeSysctl("net/ipv4/ip_forward", spec.forwarding() ? "1" : "0");
+                thread(spec.name()).routeNetlink().setUp("lo", true);
+                setSysctl("net/ipv4/ip_forward", spec.forwarding() ? "1" : "0");
                 return null;
             });
         }
@@ -103,23 +113,15 @@ public final class TopologyDeployment implements AutoCloseable {
             EndSpec left = veth.left();
             EndSpec right = veth.right();
             int rightFd = thread(right.namespace()).fd();
-            in(left.namespace(), veth.origin(), "create veth cable", () -> {
+            in(left.namespace(), veth.origin(), "create veth cable " + describe(left) + " - " + describe(right), () -> {
                 thread(left.namespace()).routeNetlink().createVeth(left.interfaceName(), right.interfaceName(), rightFd);
+                configureEnd(left);
                 return null;
             });
-            for (EndSpec end : List.of(left, right)) {
-                in(end.namespace(), veth.origin(), "configure end " + end.namespace() + ":" + end.interfaceName(), () -> {
-                    RouteNetlink netlink = thread(end.namespace()).routeNetlink();
-                    if (end.isBridgePort()) {
-                        netlink.setMaster(end.interfaceName(), end.bridge());
-                    }
-                    if (end.cidr() != null) {
-                        netlink.addAddress(end.interfaceName(), end.cidr());
-                    }
-                    netlink.setUp(end.interfaceName(), true);
-                    return null;
-                });
-            }
+            in(right.namespace(), veth.origin(), "configure end " + describe(right), () -> {
+                configureEnd(right);
+                return null;
+            });
         }
         for (RouteSpec route : model.routes()) {
             in(route.namespace(), route.origin(), "add route", () -> {
@@ -138,6 +140,21 @@ public final class TopologyDeployment implements AutoCloseable {
         }
     }
 
+    private void configureEnd(EndSpec end) {
+        RouteNetlink netlink = thread(end.namespace()).routeNetlink();
+        if (end.isBridgePort()) {
+            netlink.setMaster(end.interfaceName(), end.bridge());
+        }
+        if (end.cidr() != null) {
+            netlink.addAddress(end.interfaceName(), end.cidr());
+        }
+        netlink.setUp(end.interfaceName(), true);
+    }
+
+    private static String describe(EndSpec end) {
+        return end.namespace() + ":" + end.interfaceName();
+    }
+
     private void applyRuleset(String namespace, String origin, String ruleset) {
         var result = namespaces.get(namespace).execWithInput(ruleset.getBytes(StandardCharsets.UTF_8), "nft", "-f", "-");
         if (!result.succeeded()) {
@@ -150,17 +167,21 @@ public final class TopologyDeployment implements AutoCloseable {
         Path sysctl = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
         if (Files.exists(sysctl)) {
             String value = bridge.netfilter() ? "1" : "0";
-            writeSysctl("net/bridge/bridge-nf-call-iptables", value);
-            writeSysctl("net/bridge/bridge-nf-call-ip6tables", value);
-            writeSysctl("net/bridge/bridge-nf-call-arptables", value);
+            setSysctl("net/bridge/bridge-nf-call-iptables", value);
+            setSysctl("net/bridge/bridge-nf-call-ip6tables", value);
+            setSysctl("net/bridge/bridge-nf-call-arptables", value);
         } else if (bridge.netfilter()) {
             throw new NetnsException(bridge.origin() + ": netfilter on bridged traffic was asked for, but the "
                     + "br_netfilter kernel module is not loaded (modprobe br_netfilter)");
         }
     }
 
-    private static void writeSysctl(String key, String value) throws IOException {
-        Files.writeString(Path.of("/proc/sys", key), value);
+    /** Sets a sysctl of the calling thread's namespace; a read first spares the costlier write when it already holds. */
+    private static void setSysctl(String key, String value) throws IOException {
+        Path file = Path.of("/proc/sys", key);
+        if (!Files.readString(file).strip().equals(value)) {
+            Files.writeString(file, value);
+        }
     }
 
     private NamespaceThread thread(String namespace) {
