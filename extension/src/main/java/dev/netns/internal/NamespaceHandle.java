@@ -23,12 +23,17 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private final NamespaceThread thread;
     private final TopologyModel model;
     private final ProgramRunner programs;
+    private final Reaper reaper;
+    private final long inode;
 
-    NamespaceHandle(String name, NamespaceThread thread, TopologyModel model) {
+    NamespaceHandle(String name, NamespaceThread thread, TopologyModel model, Reaper reaper) {
         this.name = name;
         this.thread = thread;
         this.model = model;
         this.programs = new ProgramRunner(thread, name);
+        this.reaper = reaper;
+        this.inode = thread.inode();
+        reaper.own(inode);
     }
 
     @Override
@@ -39,6 +44,11 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     /** The unique name of this namespace on the machine. */
     public String realName() {
         return thread.realName();
+    }
+
+    /** The namespace's inode number, which identifies it machine-wide while it exists. */
+    public long inode() {
+        return inode;
     }
 
     @Override
@@ -118,6 +128,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     public void close() {
         programs.killAll();
         thread.close();
+        reaper.release(inode);
     }
 
     @Override

@@ -92,6 +92,15 @@ public final class NamespaceThread implements AutoCloseable {
         return Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd", Integer.toString(namespaceFd));
     }
 
+    /** The namespace's inode number, which identifies it machine-wide while it exists. */
+    public long inode() {
+        try {
+            return ((Number) java.nio.file.Files.getAttribute(path(), "unix:ino")).longValue();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the inode of namespace " + realName, e);
+        }
+    }
+
     /** The file descriptor that holds the namespace, for handing it to the kernel. */
     int fd() {
         return namespaceFd;

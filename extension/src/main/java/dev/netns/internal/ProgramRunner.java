@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProgramRunner {
 
+    private static final String OWNER = Reaper.ownerMarker();
+
     private final NamespaceThread namespace;
     private final String logicalName;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
@@ -80,10 +82,9 @@ final class ProgramRunner {
 
     private Process start(List<String> argv, File stdout, File stderr) {
         try {
-            return namespace.run(() -> new ProcessBuilder(argv)
-                    .redirectOutput(stdout)
-                    .redirectError(stderr)
-                    .start());
+            ProcessBuilder builder = new ProcessBuilder(argv).redirectOutput(stdout).redirectError(stderr);
+            builder.environment().put(Reaper.OWNER_VARIABLE, OWNER);
+            return namespace.run(builder::start);
         } catch (IOException e) {
             throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': cannot start "
                     + argv.get(0) + ": " + e.getMessage(), e);

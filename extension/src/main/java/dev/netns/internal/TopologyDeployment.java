@@ -77,6 +77,7 @@ public final class TopologyDeployment implements AutoCloseable {
 
     private void createAll() {
         long sequence = SEQUENCE.incrementAndGet();
+        Reaper reaper = step("netns-junit", "start the watchdog", Reaper::get);
         Map<String, NamespaceThread> starting = new LinkedHashMap<>();
         for (NamespaceSpec spec : model.namespaces()) {
             starting.put(spec.name(), NamespaceThread.begin("netns-junit-" + RUN_ID + "-" + sequence + "-" + spec.name()));
@@ -85,7 +86,12 @@ public final class TopologyDeployment implements AutoCloseable {
             for (NamespaceSpec spec : model.namespaces()) {
                 NamespaceThread thread = starting.remove(spec.name());
                 step(spec.origin(), "create namespace", thread::await);
-                namespaces.put(spec.name(), new NamespaceHandle(spec.name(), thread, model));
+                try {
+                    namespaces.put(spec.name(), new NamespaceHandle(spec.name(), thread, model, reaper));
+                } catch (RuntimeException e) {
+                    thread.close();
+                    throw e;
+                }
             }
         } finally {
             starting.values().forEach(NamespaceThread::close);
