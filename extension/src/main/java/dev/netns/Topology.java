@@ -65,9 +65,20 @@ public final class Topology implements AutoCloseable {
         return List.copyOf(deployment.namespaces().values());
     }
 
-    /** The validated model the topology was made from. Not API: for this library's own layers. */
-    TopologyModel model() {
-        return deployment.model();
+    /**
+     * Leaves the topology on the machine for inspection by hand instead of tearing it down: each
+     * namespace is named in {@code /run/netns} ({@code ip netns list} shows it) and outlives this
+     * JVM; programs running inside are killed. Remove it with {@code ip netns del NAME}.
+     *
+     * <pre>{@code
+     * Map<String, String> names = net.keep();   // {red=netns-junit-4242-7-red, ...}
+     * // shell: ip netns exec netns-junit-4242-7-red ip route
+     * }</pre>
+     *
+     * @return logical name to the name {@code ip netns} knows it by; empty if already closed
+     */
+    public Map<String, String> keep() {
+        return deployment.keep();
     }
 
     /** Tears everything down: kills programs still running inside, releases every namespace. Idempotent. */

@@ -47,6 +47,11 @@ final class Libc {
 
     static native int if_nametoindex(String name);
 
+    static final long MS_BIND = 4096;
+
+    static native int mount(String source, String target, String filesystemType, long flags, String data)
+            throws LastErrorException;
+
     static native String strerror(int errno);
 
     /** Returns the C library's description of {@code errno}, e.g. "File exists". */

@@ -123,6 +123,18 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return thread;
     }
 
+    /**
+     * Names the namespace in {@code /run/netns} so that it outlives this JVM, kills the programs
+     * still running in it, and releases this JVM's hold.
+     *
+     * @return the name {@code ip netns} knows it by
+     */
+    public String keep() {
+        thread.pin();
+        close();
+        return realName();
+    }
+
     /** Kills the programs still running here, then releases the namespace. */
     @Override
     public void close() {

@@ -101,6 +101,29 @@ public final class NamespaceThread implements AutoCloseable {
         }
     }
 
+    /**
+     * Names the namespace on the machine by bind-mounting it at {@code /run/netns/<realName>},
+     * where {@code ip netns} finds it, so that it outlives this JVM.
+     *
+     * @return the file now naming it
+     */
+    public Path pin() {
+        Path directory = Path.of("/run/netns");
+        Path target = directory.resolve(realName);
+        try {
+            java.nio.file.Files.createDirectories(directory);
+            if (!java.nio.file.Files.exists(target)) {
+                java.nio.file.Files.createFile(target);
+            }
+            Libc.mount(path().toString(), target.toString(), null, Libc.MS_BIND, null);
+            return target;
+        } catch (com.sun.jna.LastErrorException e) {
+            throw new KernelException("name namespace " + realName + " at " + target, e.getErrorCode(), null);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create " + target + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The file descriptor that holds the namespace, for handing it to the kernel. */
     int fd() {
         return namespaceFd;

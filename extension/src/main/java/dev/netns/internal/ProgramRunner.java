@@ -87,12 +87,21 @@ final class ProgramRunner {
             return namespace.run(builder::start);
         } catch (IOException e) {
             throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': cannot start "
-                    + argv.get(0) + ": " + e.getMessage(), e);
+                    + argv.get(0) + ": " + e.getMessage() + hint(argv.get(0)), e);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': " + e, e);
         }
+    }
+
+    private static String hint(String program) {
+        return switch (program) {
+            case "ping" -> " (install iputils-ping)";
+            case "nft" -> " (install nftables)";
+            case "ip" -> " (install iproute2)";
+            default -> "";
+        };
     }
 
     private static void killWithChildren(Process process) {

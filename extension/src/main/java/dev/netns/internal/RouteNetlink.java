@@ -57,7 +57,7 @@ final class RouteNetlink {
                 .end()
                 .end()
                 .end();
-        socket.request(message, "create veth " + localName + " with peer " + peerName);
+        requestNeedingModule(message, "create veth " + localName + " with peer " + peerName, "veth");
     }
 
     /** Creates a bridge with spanning tree off and no forwarding delay, so ports forward at once. */
@@ -72,7 +72,7 @@ final class RouteNetlink {
                 .attributeInt(IFLA_BR_STP_STATE, 0)
                 .end()
                 .end();
-        socket.request(message, "create bridge " + name);
+        requestNeedingModule(message, "create bridge " + name, "bridge");
     }
 
     /** Sets an interface administratively up or down. */
@@ -110,6 +110,18 @@ final class RouteNetlink {
         }
         message.attribute(RTA_GATEWAY, gateway.bytes());
         socket.request(message, "add route " + destination + " via " + gateway);
+    }
+
+    private void requestNeedingModule(NetlinkMessage message, String action, String module) {
+        try {
+            socket.request(message, action);
+        } catch (KernelException e) {
+            if (e.errno() == 95) {
+                throw new KernelException(action + " (this kernel has no " + module + " support: modprobe " + module + ")",
+                        e.errno(), null);
+            }
+            throw e;
+        }
     }
 
     private static int indexOf(String name) {

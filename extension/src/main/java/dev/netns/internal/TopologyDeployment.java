@@ -63,6 +63,24 @@ public final class TopologyDeployment implements AutoCloseable {
         return Collections.unmodifiableMap(namespaces);
     }
 
+    /**
+     * Leaves every namespace on the machine, named in {@code /run/netns}, and releases this
+     * JVM's hold on them. Programs running inside are killed.
+     *
+     * @return logical name to machine name, for {@code ip netns exec NAME}
+     */
+    public Map<String, String> keep() {
+        Map<String, String> kept = new LinkedHashMap<>();
+        if (closed) {
+            return kept;
+        }
+        closed = true;
+        for (NamespaceHandle namespace : namespaces.values()) {
+            kept.put(namespace.name(), namespace.keep());
+        }
+        return kept;
+    }
+
     /** Releases every namespace; the kernel removes their interfaces. Safe to call twice. */
     @Override
     public void close() {
@@ -75,7 +93,22 @@ public final class TopologyDeployment implements AutoCloseable {
         reversed.forEach(NamespaceHandle::close);
     }
 
+    private void checkPrerequisites() {
+        List<String> missing = Privileges.missing();
+        if (!missing.isEmpty()) {
+            throw new NetnsException(Privileges.explain(missing));
+        }
+        if (!model.nats().isEmpty() || !model.portForwards().isEmpty()) {
+            String origin = model.nats().isEmpty() ? model.portForwards().get(0).origin() : model.nats().get(0).origin();
+            if (Tools.find("nft").isEmpty()) {
+                throw new NetnsException(origin + ": NAT needs the nft program (nftables), which is not on PATH ("
+                        + System.getenv("PATH") + "): install it (apt-get install nftables)");
+            }
+        }
+    }
+
     private void createAll() {
+        checkPrerequisites();
         long sequence = SEQUENCE.incrementAndGet();
         Reaper reaper = step("netns-junit", "start the watchdog", Reaper::get);
         Map<String, NamespaceThread> starting = new LinkedHashMap<>();

@@ -3,11 +3,22 @@ package dev.netns.junit;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Topology;
+import dev.netns.internal.Privileges;
+import dev.netns.internal.StateReport;
+import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.junit.jupiter.api.MediaType;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -26,15 +37,34 @@ import org.junit.platform.commons.support.ReflectionSupport;
  *
  * <p>Register it with {@code @NetnsTest}, or by hand with {@code @ExtendWith(NetnsExtension.class)}.
  * The topology lives in the test's {@link ExtensionContext.Store}, so JUnit closes it when the
- * test ends, after {@code @AfterEach} methods, whatever happened.
+ * test ends, after {@code @AfterEach} methods, whatever happened. When a test fails, the state of
+ * every namespace is logged and attached to the test's report as {@code netns-state.txt}.
  */
-public class NetnsExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback,
+        AfterTestExecutionCallback, ParameterResolver {
 
+    /** Configuration parameter naming the default {@link CleanupMode}: {@code always}, {@code on_success}, {@code never}. */
+    public static final String CLEANUP_MODE_PROPERTY = "netns.cleanup.mode.default";
+
+    private static final System.Logger LOG = System.getLogger(NetnsExtension.class.getName());
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(NetnsExtension.class);
     private static final String TOPOLOGY = "topology";
 
     /** Creates the extension; JUnit does this when it is registered. */
     public NetnsExtension() {
+    }
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        boolean skipWithoutPrivileges = context.getTestClass().flatMap(NetnsExtension::netnsTest)
+                .map(NetnsTest::disabledWithoutPrivileges).orElse(false);
+        if (skipWithoutPrivileges) {
+            List<String> missing = Privileges.missing();
+            if (!missing.isEmpty()) {
+                return ConditionEvaluationResult.disabled(Privileges.explain(missing));
+            }
+        }
+        return ConditionEvaluationResult.enabled("network namespaces can be created");
     }
 
     @Override
@@ -49,8 +79,7 @@ public class NetnsExtension implements BeforeAllCallback, BeforeEachCallback, Pa
         if (declarations.isEmpty()) {
             return;
         }
-        Topology topology = start(declarations);
-        context.getStore(STORE).put(TOPOLOGY, topology);
+        Topology topology = start(declarations, context);
         injectFields(testClass, null, topology, true);
     }
 
@@ -64,7 +93,7 @@ public class NetnsExtension implements BeforeAllCallback, BeforeEachCallback, Pa
                         + "() declares topology annotations, but " + testClass.getSimpleName()
                         + " shares one topology per class (lifecycle = PER_CLASS): declare on the class instead");
             }
-            topology = context.getStore(STORE).get(TOPOLOGY, Topology.class);
+            topology = managed(context).map(ManagedTopology::topology).orElse(null);
         } else {
             TopologyDeclarations declarations = new TopologyDeclarations()
                     .addClass(testClass, false)
@@ -72,13 +101,32 @@ public class NetnsExtension implements BeforeAllCallback, BeforeEachCallback, Pa
             if (declarations.isEmpty()) {
                 return;
             }
-            topology = start(declarations);
-            context.getStore(STORE).put(TOPOLOGY, topology);
+            topology = start(declarations, context);
         }
         if (topology != null) {
             for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
                 injectFields(instance.getClass(), instance, topology, false);
             }
+        }
+    }
+
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        Optional<Throwable> failure = context.getExecutionException();
+        Optional<ManagedTopology> managed = managed(context);
+        if (failure.isEmpty() || managed.isEmpty()) {
+            return;
+        }
+        managed.get().markFailed();
+        String state = StateReport.describe(managed.get().topology());
+        LOG.log(Level.WARNING, "netns-junit: " + context.getDisplayName() + " failed; state of its network:\n" + state);
+        context.publishReportEntry("netns.state", state);
+        try {
+            context.publishFile("netns-state.txt", MediaType.TEXT_PLAIN_UTF_8,
+                    file -> Files.writeString(file, state, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            // the launcher may have file outputs switched off; the report entry and the log carry the state
+            LOG.log(Level.DEBUG, "netns-state.txt not attached: " + e.getMessage());
         }
     }
 
@@ -92,11 +140,9 @@ public class NetnsExtension implements BeforeAllCallback, BeforeEachCallback, Pa
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         var parameter = parameterContext.getParameter();
         String where = "parameter " + parameter.getName() + " of " + parameterContext.getDeclaringExecutable().getName() + "()";
-        Topology topology = extensionContext.getStore(STORE).get(TOPOLOGY, Topology.class);
-        if (topology == null) {
-            throw new ParameterResolutionException("No topology to inject into " + where + ": declare namespaces with "
-                    + "@Namespace on the class or method (for @BeforeAll methods use @NetnsTest(lifecycle = PER_CLASS))");
-        }
+        Topology topology = managed(extensionContext).map(ManagedTopology::topology).orElseThrow(() ->
+                new ParameterResolutionException("No topology to inject into " + where + ": declare namespaces with "
+                        + "@Namespace on the class or method (for @BeforeAll methods use @NetnsTest(lifecycle = PER_CLASS))"));
         if (parameter.getType() == Topology.class) {
             return topology;
         }
@@ -111,13 +157,36 @@ public class NetnsExtension implements BeforeAllCallback, BeforeEachCallback, Pa
         }
     }
 
-    private static Topology start(TopologyDeclarations declarations) {
+    private static Optional<ManagedTopology> managed(ExtensionContext context) {
+        return Optional.ofNullable(context.getStore(STORE).get(TOPOLOGY, ManagedTopology.class));
+    }
+
+    private static Topology start(TopologyDeclarations declarations, ExtensionContext context) {
         try {
             declarations.builder().validate();
         } catch (NetnsException e) {
             throw new ExtensionConfigurationException("Invalid topology: " + e.getMessage(), e);
         }
-        return declarations.builder().start();
+        Topology topology = declarations.builder().start();
+        context.getStore(STORE).put(TOPOLOGY, new ManagedTopology(topology, cleanupMode(context), context));
+        return topology;
+    }
+
+    private static CleanupMode cleanupMode(ExtensionContext context) {
+        CleanupMode declared = context.getTestClass().flatMap(NetnsExtension::netnsTest)
+                .map(NetnsTest::cleanup).orElse(CleanupMode.DEFAULT);
+        if (declared != CleanupMode.DEFAULT) {
+            return declared;
+        }
+        return context.getConfigurationParameter(CLEANUP_MODE_PROPERTY).map(value -> {
+            try {
+                CleanupMode mode = CleanupMode.valueOf(value.strip().toUpperCase(Locale.ROOT));
+                return mode == CleanupMode.DEFAULT ? CleanupMode.ALWAYS : mode;
+            } catch (IllegalArgumentException e) {
+                throw new ExtensionConfigurationException("Configuration parameter " + CLEANUP_MODE_PROPERTY + "='"
+                        + value + "' is not one of always, on_success, never");
+            }
+        }).orElse(CleanupMode.ALWAYS);
     }
 
     private static void injectFields(Class<?> type, Object instance, Topology topology, boolean statics) {
@@ -164,12 +233,16 @@ public class NetnsExtension implements BeforeAllCallback, BeforeEachCallback, Pa
     }
 
     private static TopologyLifecycle lifecycle(Class<?> testClass) {
+        return netnsTest(testClass).map(NetnsTest::lifecycle).orElse(TopologyLifecycle.PER_TEST);
+    }
+
+    private static Optional<NetnsTest> netnsTest(Class<?> testClass) {
         for (Class<?> current = testClass; current != null; current = current.getEnclosingClass()) {
-            var annotation = AnnotationSupport.findAnnotation(current, NetnsTest.class);
+            Optional<NetnsTest> annotation = AnnotationSupport.findAnnotation(current, NetnsTest.class);
             if (annotation.isPresent()) {
-                return annotation.get().lifecycle();
+                return annotation;
             }
         }
-        return TopologyLifecycle.PER_TEST;
+        return Optional.empty();
     }
 }

@@ -37,4 +37,18 @@ public @interface NetnsTest {
      * tests of the class ({@link TopologyLifecycle#PER_CLASS}).
      */
     TopologyLifecycle lifecycle() default TopologyLifecycle.PER_TEST;
+
+    /**
+     * Whether the topology is torn down after the test ({@link CleanupMode#ALWAYS}) or kept for
+     * inspection. {@link CleanupMode#DEFAULT} reads the configuration parameter
+     * {@code netns.cleanup.mode.default} ({@code always}, {@code on_success}, {@code never}).
+     */
+    CleanupMode cleanup() default CleanupMode.DEFAULT;
+
+    /**
+     * When the JVM lacks the privileges to create namespaces (CAP_SYS_ADMIN, CAP_NET_ADMIN),
+     * skip the tests with that reason instead of failing them. Off by default: a test that cannot
+     * run its network should not pass silently.
+     */
+    boolean disabledWithoutPrivileges() default false;
 }

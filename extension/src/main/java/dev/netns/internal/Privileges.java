@@ -1,0 +1,52 @@
+package dev.netns.internal;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Checks, before anything is made, that this JVM may create and configure network namespaces. */
+public final class Privileges {
+
+    private static final int CAP_NET_ADMIN = 12;
+    private static final int CAP_SYS_ADMIN = 21;
+
+    private Privileges() {
+    }
+
+    /** The capabilities netns-junit needs that this JVM lacks; empty when all is well. */
+    public static List<String> missing() {
+        BigInteger effective = effectiveCapabilities();
+        List<String> missing = new ArrayList<>();
+        if (!effective.testBit(CAP_SYS_ADMIN)) {
+            missing.add("CAP_SYS_ADMIN");
+        }
+        if (!effective.testBit(CAP_NET_ADMIN)) {
+            missing.add("CAP_NET_ADMIN");
+        }
+        return missing;
+    }
+
+    /** What to tell a user who lacks {@code missing}. */
+    public static String explain(List<String> missing) {
+        return "netns-junit needs CAP_SYS_ADMIN and CAP_NET_ADMIN to create network namespaces, and this JVM lacks "
+                + String.join(" and ", missing) + ". Run the tests as root (sudo mvn verify), or in a privileged "
+                + "container (docker run --privileged / a privileged CI runner). To skip such tests instead of failing "
+                + "them, use @NetnsTest(disabledWithoutPrivileges = true).";
+    }
+
+    private static BigInteger effectiveCapabilities() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    return new BigInteger(line.substring("CapEff:".length()).strip(), 16);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no /proc: not Linux, so nothing will work; report every capability as missing
+        }
+        return BigInteger.ZERO;
+    }
+}

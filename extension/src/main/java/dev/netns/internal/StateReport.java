@@ -1,0 +1,67 @@
+package dev.netns.internal;
+
+import dev.netns.ExecResult;
+import dev.netns.NetNs;
+import dev.netns.Topology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A readable snapshot of every namespace of a running topology: links, addresses, routes,
+ * neighbours, nftables ruleset and IPv4 forwarding. Attached to failed tests.
+ */
+public final class StateReport {
+
+    private StateReport() {
+    }
+
+    /** Describes {@code topology} as it is now; a namespace that cannot be read says why. */
+    public static String describe(Topology topology) {
+        StringBuilder text = new StringBuilder();
+        for (NetNs namespace : topology.namespaces()) {
+            text.append("== namespace ").append(namespace.name());
+            if (namespace instanceof NamespaceHandle handle) {
+                text.append(" (").append(handle.realName()).append(')');
+            }
+            text.append('\n');
+            try {
+                text.append("forwarding: ").append(namespace.call(() ->
+                        Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip())).append('\n');
+                section(text, "links", namespace.links());
+                section(text, "addresses", namespace.addresses());
+                section(text, "routes", namespace.routes());
+                section(text, "neighbours", namespace.neighbours());
+                text.append("nftables:\n").append(indent(ruleset(namespace)));
+            } catch (Exception e) {
+                text.append("  (could not be read: ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return text.toString();
+    }
+
+    private static String ruleset(NetNs namespace) {
+        if (Tools.find("nft").isEmpty()) {
+            return "(nft not installed)";
+        }
+        ExecResult result = namespace.exec("nft", "list", "ruleset");
+        String rules = result.succeeded() ? result.stdout() : result.stderr();
+        return rules.isBlank() ? "(empty)" : rules;
+    }
+
+    private static void section(StringBuilder text, String title, List<?> entries) {
+        text.append(title).append(":\n");
+        if (entries.isEmpty()) {
+            text.append("  (none)\n");
+        }
+        entries.forEach(entry -> text.append("  ").append(entry).append('\n'));
+    }
+
+    private static String indent(String text) {
+        StringBuilder indented = new StringBuilder();
+        for (String line : text.strip().split("\n")) {
+            indented.append("  ").append(line).append('\n');
+        }
+        return indented.toString();
+    }
+}
