@@ -1,0 +1,83 @@
+package dev.netns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a user meets when the machine lacks something: privileges, the nft tool, or a tool that
+ * fails half-way. Each case runs {@link Probe} in a child JVM with that lack.
+ */
+class EnvironmentFaultsIT {
+
+    @Test
+    void withoutPrivilegesStartingFailsNamingWhatIsMissing() throws Exception {
+        List<String> lines = probe(List.of("setpriv", "--bounding-set", "-net_admin,-sys_admin", "--"), Map.of(), "start");
+
+        assertThat(lines).anySatisfy(line -> assertThat(line)
+                .startsWith("ERROR netns-junit needs CAP_SYS_ADMIN and CAP_NET_ADMIN")
+                .contains("this JVM lacks CAP_SYS_ADMIN and CAP_NET_ADMIN")
+                .contains("Run the tests as root")
+                .contains("disabledWithoutPrivileges = true"));
+        assertThat(lines).contains("LEFT namespaces=0 threads=0");
+    }
+
+    @Test
+    void withoutPrivilegesTestsFailOrAreSkippedWhenAskedTo() throws Exception {
+        List<String> lines = probe(List.of("setpriv", "--bounding-set", "-net_admin,-sys_admin", "--"), Map.of(), "junit");
+
+        assertThat(lines).contains("SKIP started=0 skipped=1 failed=0", "FAIL started=1 skipped=0 failed=1");
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("SKIP reason netns-junit needs CAP_SYS_ADMIN"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("FAIL message netns-junit needs CAP_SYS_ADMIN"));
+    }
+
+    @Test
+    void withoutNftTheNatDeclarationIsNamedAndNothingIsMade() throws Exception {
+        List<String> lines = probe(List.of(), Map.of("PATH", "/usr/bin:/bin"), "start");
+
+        assertThat(lines).anySatisfy(line -> assertThat(line)
+                .startsWith("ERROR nat(\"host\", \"10.0.0.0/24\"): NAT needs the nft program (nftables)")
+                .contains("apt-get install nftables"));
+        assertThat(lines).contains("LEFT namespaces=0 threads=0");
+    }
+
+    @Test
+    void nftFailingHalfWayRollsEverythingBack() throws Exception {
+        Path tools = Files.createTempDirectory("fake-nft");
+        Path fakeNft = tools.resolve("nft");
+        Files.writeString(fakeNft, "#!/bin/sh\necho 'Error: simulated refusal' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(fakeNft, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try {
+            List<String> lines = probe(List.of(), Map.of("PATH", tools + ":" + System.getenv("PATH")), "start");
+
+            assertThat(lines).anySatisfy(line -> assertThat(line)
+                    .startsWith("ERROR nat(\"host\", \"10.0.0.0/24\"): nft refused the NAT ruleset of namespace 'host'")
+                    .contains("Error: simulated refusal")
+                    .contains("masquerade"));
+            assertThat(lines).contains("LEFT namespaces=0 threads=0");
+        } finally {
+            Files.delete(fakeNft);
+            Files.delete(tools);
+        }
+    }
+
+    private static List<String> probe(List<String> prefix, Map<String, String> environment, String mode) throws Exception {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Probe.class.getName(), mode));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        System.out.println(output);
+        return output.lines().toList();
+    }
+}

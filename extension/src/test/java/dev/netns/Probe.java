@@ -1,0 +1,92 @@
+package dev.netns;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.netns.junit.Namespace;
+import dev.netns.junit.NetnsTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/**
+ * Runs in a child JVM started by {@link EnvironmentFaultsIT} with fewer privileges or another
+ * PATH, and prints what happened, one fact per line.
+ */
+public final class Probe {
+
+    private Probe() {
+    }
+
+    /** Argument: {@code start} (a topology with NAT) or {@code junit} (two fixture classes). */
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("start")) {
+            try (Topology net = Topology.builder()
+                    .namespace("red")
+                    .veth("red", "10.0.0.1/24", "host", "10.0.0.254/24")
+                    .nat("host", "10.0.0.0/24")
+                    .start()) {
+                System.out.println("STARTED " + net.namespaces().size());
+            } catch (NetnsException e) {
+                System.out.println("ERROR " + e.getMessage().replace('\n', ' '));
+            }
+            System.out.println("LEFT namespaces=" + namespaceDescriptors() + " threads=" + namespaceThreads());
+        } else {
+            report("SKIP", EngineTestKit.engine("junit-jupiter").selectors(selectClass(SkipCase.class)).execute());
+            report("FAIL", EngineTestKit.engine("junit-jupiter").selectors(selectClass(FailCase.class)).execute());
+        }
+    }
+
+    private static void report(String label, EngineExecutionResults results) {
+        var tests = results.testEvents();
+        var all = results.allEvents();
+        System.out.println(label + " started=" + tests.started().count() + " skipped=" + all.skipped().count()
+                + " failed=" + tests.failed().count());
+        all.skipped().stream().forEach(event -> System.out.println(label + " reason "
+                + event.getPayload(String.class).orElse("")));
+        tests.failed().stream().forEach(event -> System.out.println(label + " message " + event
+                .getRequiredPayload(TestExecutionResult.class).getThrowable().map(Throwable::getMessage).orElse("")));
+    }
+
+    static long namespaceDescriptors() throws IOException {
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            return descriptors.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("net:");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    static long namespaceThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("netns-junit-")).count();
+    }
+
+    /** Skipped without privileges. */
+    @NetnsTest(disabledWithoutPrivileges = true)
+    @Namespace("red")
+    public static class SkipCase {
+
+        /** Needs a namespace. */
+        @Test
+        public void test() {
+        }
+    }
+
+    /** Fails without privileges (the default). */
+    @NetnsTest
+    @Namespace("red")
+    public static class FailCase {
+
+        /** Needs a namespace. */
+        @Test
+        public void test() {
+        }
+    }
+}
