@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (no root needed), integration tests against the real kernel, the
-# samples; then checks that the machine's own network is exactly as it was before.
+# samples, once in order and once in parallel; then checks that the machine's own network is exactly as it was before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,6 +10,8 @@ trap 'rm -f "$before" "$after"' EXIT
 scripts/machine-state.sh > "$before"
 
 mvn -B -ntp verify "$@"
+# a second pass with every test class and method running concurrently
+mvn -B -ntp verify -Pparallel "$@"
 
 scripts/machine-state.sh > "$after"
 if ! diff -u "$before" "$after"; then

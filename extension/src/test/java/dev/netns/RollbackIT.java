@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** A refusal by the kernel half-way through start() leaves nothing behind. */
+@Isolated("counts the JVM's namespace descriptors and threads")
 class RollbackIT {
 
     @Test

@@ -17,6 +17,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -26,6 +28,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * The extension, run through the JUnit engine on small fixture classes (their names end in
  * "Case"; as nested classes the build does not run them on their own).
  */
+@Execution(value = ExecutionMode.SAME_THREAD, reason = "its tests share the SEEN list")
 class NetnsExtensionIT {
 
     static final List<NetNs> SEEN = new ArrayList<>();
