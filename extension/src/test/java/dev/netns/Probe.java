@@ -34,7 +34,8 @@ public final class Probe {
             } catch (NetnsException e) {
                 System.out.println("ERROR " + e.getMessage().replace('\n', ' '));
             }
-            System.out.println("LEFT namespaces=" + namespaceDescriptors() + " threads=" + namespaceThreads());
+            long pooled = dev.netns.internal.NamespacePool.shared().readyCount();
+            System.out.println("LEFT namespaces=" + (namespaceDescriptors() - pooled) + " threads=" + namespaceThreads());
         } else {
             report("SKIP", EngineTestKit.engine("junit-jupiter").selectors(selectClass(SkipCase.class)).execute());
             report("FAIL", EngineTestKit.engine("junit-jupiter").selectors(selectClass(FailCase.class)).execute());
@@ -53,6 +54,7 @@ public final class Probe {
     }
 
     static long namespaceDescriptors() throws IOException {
+        dev.netns.internal.NamespacePool.shared().settle();
         try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
             return descriptors.filter(fd -> {
                 try {

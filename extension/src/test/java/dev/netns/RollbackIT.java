@@ -42,6 +42,7 @@ class RollbackIT {
     }
 
     static long namespaceDescriptors() throws IOException {
+        dev.netns.internal.NamespacePool.shared().settle();
         try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
             return descriptors.filter(fd -> {
                 try {

@@ -21,7 +21,7 @@ public final class NamespaceThread implements AutoCloseable {
 
     private final BlockingQueue<FutureTask<?>> tasks = new LinkedBlockingQueue<>();
     private final Thread thread;
-    private final String realName;
+    private volatile String realName;
     private FutureTask<Void> creation;
     private int namespaceFd = -1;
     private NetlinkSocket netlink;
@@ -43,8 +43,15 @@ public final class NamespaceThread implements AutoCloseable {
         return begin(realName).await();
     }
 
+    /** Gives a pooled namespace the name of the topology that takes it. */
+    void rename(String newName) {
+        realName = newName;
+        thread.setName(newName);
+    }
+
     /**
-     * Starts the thread, which creates its namespace in the background; {@link #await()} waits
+     * Starts the thread, which creates its namespace (loopback up, IPv4 forwarding off) in the
+     * background; {@link #await()} waits
      * for it. Lets several namespaces be created at once, one per core.
      */
     static NamespaceThread begin(String realName) {
@@ -53,6 +60,8 @@ public final class NamespaceThread implements AutoCloseable {
             Libc.unshare(Libc.CLONE_NEWNET);
             namespace.namespaceFd = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
             namespace.netlink = NetlinkSocket.open();
+            new RouteNetlink(namespace.netlink).setUp("lo", true);
+            Sysctl.set("net/ipv4/ip_forward", "0");
             return null;
         });
         namespace.tasks.add(namespace.creation);

@@ -11,8 +11,6 @@ import dev.netns.internal.model.TopologyModel.RouteSpec;
 import dev.netns.internal.model.TopologyModel.VethSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -113,7 +111,7 @@ public final class TopologyDeployment implements AutoCloseable {
         Reaper reaper = step("netns-junit", "start the watchdog", Reaper::get);
         Map<String, NamespaceThread> starting = new LinkedHashMap<>();
         for (NamespaceSpec spec : model.namespaces()) {
-            starting.put(spec.name(), NamespaceThread.begin("netns-junit-" + RUN_ID + "-" + sequence + "-" + spec.name()));
+            starting.put(spec.name(), NamespacePool.shared().take("netns-junit-" + RUN_ID + "-" + sequence + "-" + spec.name()));
         }
         try {
             for (NamespaceSpec spec : model.namespaces()) {
@@ -130,11 +128,12 @@ public final class TopologyDeployment implements AutoCloseable {
             starting.values().forEach(NamespaceThread::close);
         }
         for (NamespaceSpec spec : model.namespaces()) {
-            in(spec.name(), spec.origin(), "configure namespace", () -> {
-                thread(spec.name()).routeNetlink().setUp("lo", true);
-                setSysctl("net/ipv4/ip_forward", spec.forwarding() ? "1" : "0");
-                return null;
-            });
+            if (spec.forwarding()) {
+                in(spec.name(), spec.origin(), "turn on IPv4 forwarding", () -> {
+                    Sysctl.set("net/ipv4/ip_forward", "1");
+                    return null;
+                });
+            }
         }
         for (BridgeSpec bridge : model.bridges()) {
             in(bridge.namespace(), bridge.origin(), "create bridge", () -> {
@@ -203,23 +202,14 @@ public final class TopologyDeployment implements AutoCloseable {
     }
 
     private void setBridgeNetfilter(BridgeSpec bridge) throws IOException {
-        Path sysctl = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
-        if (Files.exists(sysctl)) {
+        if (Sysctl.exists("net/bridge/bridge-nf-call-iptables")) {
             String value = bridge.netfilter() ? "1" : "0";
-            setSysctl("net/bridge/bridge-nf-call-iptables", value);
-            setSysctl("net/bridge/bridge-nf-call-ip6tables", value);
-            setSysctl("net/bridge/bridge-nf-call-arptables", value);
+            Sysctl.set("net/bridge/bridge-nf-call-iptables", value);
+            Sysctl.set("net/bridge/bridge-nf-call-ip6tables", value);
+            Sysctl.set("net/bridge/bridge-nf-call-arptables", value);
         } else if (bridge.netfilter()) {
             throw new NetnsException(bridge.origin() + ": netfilter on bridged traffic was asked for, but the "
                     + "br_netfilter kernel module is not loaded (modprobe br_netfilter)");
-        }
-    }
-
-    /** Sets a sysctl of the calling thread's namespace; a read first spares the costlier write when it already holds. */
-    private static void setSysctl(String key, String value) throws IOException {
-        Path file = Path.of("/proc/sys", key);
-        if (!Files.readString(file).strip().equals(value)) {
-            Files.writeString(file, value);
         }
     }
 
