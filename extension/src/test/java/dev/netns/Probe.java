@@ -4,10 +4,6 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import dev.netns.junit.Namespace;
 import dev.netns.junit.NetnsTest;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -34,8 +30,7 @@ public final class Probe {
             } catch (NetnsException e) {
                 System.out.println("ERROR " + e.getMessage().replace('\n', ' '));
             }
-            long pooled = dev.netns.internal.NamespacePool.shared().readyCount();
-            System.out.println("LEFT namespaces=" + (namespaceDescriptors() - pooled) + " threads=" + namespaceThreads());
+            System.out.println("LEFT namespaces=" + RollbackIT.namespaceDescriptors() + " threads=" + namespaceThreads());
         } else {
             report("SKIP", EngineTestKit.engine("junit-jupiter").selectors(selectClass(SkipCase.class)).execute());
             report("FAIL", EngineTestKit.engine("junit-jupiter").selectors(selectClass(FailCase.class)).execute());
@@ -51,19 +46,6 @@ public final class Probe {
                 + event.getPayload(String.class).orElse("")));
         tests.failed().stream().forEach(event -> System.out.println(label + " message " + event
                 .getRequiredPayload(TestExecutionResult.class).getThrowable().map(Throwable::getMessage).orElse("")));
-    }
-
-    static long namespaceDescriptors() throws IOException {
-        dev.netns.internal.NamespacePool.shared().settle();
-        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
-            return descriptors.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith("net:");
-                } catch (IOException gone) {
-                    return false;
-                }
-            }).count();
-        }
     }
 
     static long namespaceThreads() {

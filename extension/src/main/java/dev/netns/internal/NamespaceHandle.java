@@ -138,8 +138,19 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     /** Kills the programs still running here, then releases the namespace. */
     @Override
     public void close() {
+        beginClose();
+        finishClose();
+    }
+
+    /** First half of {@link #close()}: kills the programs and asks the thread to end, without waiting. */
+    void beginClose() {
         programs.killAll();
-        thread.close();
+        thread.requestStop();
+    }
+
+    /** Second half of {@link #close()}: waits for the thread to release the namespace. */
+    void finishClose() {
+        thread.awaitStop();
         reaper.release(inode);
     }
 

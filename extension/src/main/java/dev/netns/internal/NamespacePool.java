@@ -44,7 +44,6 @@ public final class NamespacePool {
      */
     NamespaceThread take(String realName) {
         NamespaceThread namespace = ready.poll();
-        refill();
         if (namespace == null) {
             return NamespaceThread.begin(realName);
         }
@@ -68,7 +67,11 @@ public final class NamespacePool {
         }
     }
 
-    private void refill() {
+    /**
+     * Makes namespaces until {@code size} are ready, in the background. Called once a topology is
+     * up, so that the kernel's work for them does not compete with the topology's own setup.
+     */
+    void refill() {
         while (size > 0 && ready.size() + pending.get() < size) {
             pending.incrementAndGet();
             filler.execute(() -> {

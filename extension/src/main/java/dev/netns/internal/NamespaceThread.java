@@ -24,6 +24,7 @@ public final class NamespaceThread implements AutoCloseable {
     private volatile String realName;
     private FutureTask<Void> creation;
     private int namespaceFd = -1;
+    private long inode;
     private NetlinkSocket netlink;
     private volatile boolean closed;
 
@@ -59,6 +60,7 @@ public final class NamespaceThread implements AutoCloseable {
         namespace.creation = new FutureTask<>(() -> {
             Libc.unshare(Libc.CLONE_NEWNET);
             namespace.namespaceFd = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
+            namespace.inode = ((Number) java.nio.file.Files.getAttribute(namespace.path(), "unix:ino")).longValue();
             namespace.netlink = NetlinkSocket.open();
             new RouteNetlink(namespace.netlink).setUp("lo", true);
             Sysctl.set("net/ipv4/ip_forward", "0");
@@ -103,11 +105,7 @@ public final class NamespaceThread implements AutoCloseable {
 
     /** The namespace's inode number, which identifies it machine-wide while it exists. */
     public long inode() {
-        try {
-            return ((Number) java.nio.file.Files.getAttribute(path(), "unix:ino")).longValue();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot read the inode of namespace " + realName, e);
-        }
+        return inode;
     }
 
     /**
@@ -197,17 +195,33 @@ public final class NamespaceThread implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
+        requestStop();
+        awaitStop();
+    }
+
+    /** Asks the thread to end once its current task is done, without waiting; see {@link #awaitStop()}. */
+    void requestStop() {
+        if (!closed) {
+            closed = true;
+            tasks.add(STOP);
+        }
+    }
+
+    /** Waits until the thread has ended and released the namespace (at once on the thread itself). */
+    void awaitStop() {
+        if (isCurrentThread()) {
             return;
         }
-        closed = true;
-        tasks.add(STOP);
-        if (!isCurrentThread()) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
             try {
                 thread.join();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -16,8 +16,16 @@ public final class Privileges {
     private Privileges() {
     }
 
-    /** The capabilities netns-junit needs that this JVM lacks; empty when all is well. */
+    private static volatile boolean sufficient;
+
+    /**
+     * The capabilities netns-junit needs that this JVM lacks; empty when all is well. Once they
+     * were found, later calls answer at once.
+     */
     public static List<String> missing() {
+        if (sufficient) {
+            return List.of();
+        }
         BigInteger effective = effectiveCapabilities();
         List<String> missing = new ArrayList<>();
         if (!effective.testBit(CAP_SYS_ADMIN)) {
@@ -26,6 +34,7 @@ public final class Privileges {
         if (!effective.testBit(CAP_NET_ADMIN)) {
             missing.add("CAP_NET_ADMIN");
         }
+        sufficient = missing.isEmpty();
         return missing;
     }
 

@@ -48,6 +48,8 @@ public final class TopologyDeployment implements AutoCloseable {
         } catch (RuntimeException e) {
             deployment.close();
             throw e;
+        } finally {
+            NamespacePool.shared().refill();
         }
     }
 
@@ -86,9 +88,11 @@ public final class TopologyDeployment implements AutoCloseable {
             return;
         }
         closed = true;
+        // all threads wind down at once; then wait for each
         List<NamespaceHandle> reversed = new ArrayList<>(namespaces.values());
         Collections.reverse(reversed);
-        reversed.forEach(NamespaceHandle::close);
+        reversed.forEach(NamespaceHandle::beginClose);
+        reversed.forEach(NamespaceHandle::finishClose);
     }
 
     private void checkPrerequisites() {
