@@ -179,6 +179,33 @@ class TopologyIT {
     }
 
     @Test
+    void closeDoesNotHangOnUserCodeStillRunningInCall() throws Exception {
+        NetNs red = net.namespace("red");
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        Thread caller = new Thread(() -> {
+            try {
+                red.call(() -> {
+                    running.countDown();
+                    Thread.sleep(600_000);
+                    return null;
+                });
+            } catch (Exception interrupted) {
+                // expected: close() interrupts it
+            }
+        });
+        caller.start();
+        running.await();
+
+        long started = System.nanoTime();
+        net.close();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(millis).as("close waits a grace period, then interrupts").isBetween(1_500L, 10_000L);
+        caller.join(5_000);
+        assertThat(caller.isAlive()).isFalse();
+    }
+
+    @Test
     void closeIsIdempotentAndEndsEveryNamespaceThread() {
         List<String> names = net.namespaces().stream().map(ns -> ((dev.netns.internal.NamespaceHandle) ns).realName()).toList();
 

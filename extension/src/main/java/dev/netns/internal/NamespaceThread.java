@@ -17,6 +17,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 public final class NamespaceThread implements AutoCloseable {
 
+    /** How long closing waits for user code running in {@code call()} before interrupting it, and again after. */
+    static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(2);
+
+    private static final System.Logger LOG = System.getLogger(NamespaceThread.class.getName());
     private static final FutureTask<Void> STOP = new FutureTask<>(() -> null);
 
     private final BlockingQueue<FutureTask<?>> tasks = new LinkedBlockingQueue<>();
@@ -207,15 +211,35 @@ public final class NamespaceThread implements AutoCloseable {
         }
     }
 
-    /** Waits until the thread has ended and released the namespace (at once on the thread itself). */
+    /**
+     * Waits until the thread has ended and released the namespace (at once on the thread itself).
+     * A thread still busy with user code from {@code call()} after {@link #STOP_GRACE} is
+     * interrupted; if that does not end it either, this returns anyway and logs why: the kernel
+     * frees the namespace when that code returns.
+     */
     void awaitStop() {
         if (isCurrentThread()) {
             return;
         }
         boolean interrupted = false;
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        boolean nudged = false;
         while (thread.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                if (nudged) {
+                    LOG.log(System.Logger.Level.WARNING, "namespace " + realName + " is still running code handed to "
+                            + "call() and ignores interrupts; it is released when that code returns:\n"
+                            + stackOf(thread));
+                    break;
+                }
+                thread.interrupt();
+                nudged = true;
+                deadline = System.nanoTime() + STOP_GRACE.toNanos();
+                continue;
+            }
             try {
-                thread.join();
+                thread.join(Math.max(1, left / 1_000_000));
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -223,6 +247,14 @@ public final class NamespaceThread implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static String stackOf(Thread thread) {
+        StringBuilder text = new StringBuilder();
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            text.append("    at ").append(frame).append('\n');
+        }
+        return text.toString();
     }
 
     private void loop() {
