@@ -54,46 +54,41 @@ final class NetlinkSocket implements AutoCloseable {
      * @throws KernelException when the kernel refuses it
      */
     void request(NetlinkMessage message, String action) {
-        int seq = send(message);
-        while (true) {
-            ByteBuffer reply = receive();
-            while (reply.remaining() >= 16) {
-                int start = reply.position();
-                int length = reply.getInt(start);
-                int type = reply.getShort(start + 4) & 0xffff;
-                int replySeq = reply.getInt(start + 8);
-                if (type == NLMSG_ERROR && replySeq == seq) {
-                    throwIfError(reply, start, length, action);
-                    return;
-                }
-                reply.position(start + align(length));
-            }
-        }
+        exchange(message, action, reply -> {
+        });
     }
 
     /** Sends a dump request and returns every reply message, each as a buffer positioned at its payload. */
     List<ByteBuffer> dump(NetlinkMessage message, String action) {
-        int seq = send(message);
         List<ByteBuffer> messages = new ArrayList<>();
+        exchange(message, action, messages::add);
+        return messages;
+    }
+
+    /**
+     * Sends {@code message}, hands each data reply to {@code replies} and returns at the
+     * acknowledgement or the end of a dump.
+     */
+    private void exchange(NetlinkMessage message, String action, java.util.function.Consumer<ByteBuffer> replies) {
+        int seq = send(message);
         while (true) {
             ByteBuffer reply = receive();
             while (reply.remaining() >= 16) {
                 int start = reply.position();
                 int length = reply.getInt(start);
                 int type = reply.getShort(start + 4) & 0xffff;
-                int replySeq = reply.getInt(start + 8);
-                if (replySeq == seq) {
-                    if (type == NLMSG_DONE) {
-                        return messages;
-                    }
+                if (reply.getInt(start + 8) == seq) {
                     if (type == NLMSG_ERROR) {
                         throwIfError(reply, start, length, action);
-                        return messages;
+                        return;
+                    }
+                    if (type == NLMSG_DONE) {
+                        return;
                     }
                     if (type > NLMSG_DONE) {
                         ByteBuffer one = ByteBuffer.wrap(copy(reply, start, length)).order(ByteOrder.nativeOrder());
                         one.position(16);
-                        messages.add(one);
+                        replies.accept(one);
                     }
                 }
                 reply.position(start + align(length));
