@@ -61,9 +61,9 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return programs.run(timeout, null, command);
     }
 
-    /** Runs a program with {@code input} on its standard input. */
-    public ExecResult execWithInput(byte[] input, String... command) {
-        return programs.run(DEFAULT_EXEC_TIMEOUT, input, command);
+    /** Starts a program with {@code input} on its standard input, without waiting for it. */
+    ProgramRunner.Started startWithInput(byte[] input, String... command) {
+        return programs.start(input, command);
     }
 
     @Override

@@ -32,7 +32,16 @@ final class ProgramRunner {
         this.logicalName = logicalName;
     }
 
+    /** Runs a program and waits for it, killing it and its children past {@code timeout}. */
     ExecResult run(Duration timeout, byte[] input, String... command) {
+        return start(input, command).await(timeout);
+    }
+
+    /**
+     * Starts a program with {@code input} (may be null) on its standard input and returns at
+     * once; {@link Started#await} collects the result.
+     */
+    Started start(byte[] input, String... command) {
         if (command == null || command.length == 0) {
             throw new NetnsException("exec in namespace '" + logicalName + "': no command given");
         }
@@ -44,14 +53,42 @@ final class ProgramRunner {
             stderr = Files.createTempFile("netns-junit-err", ".txt");
             Process process = start(argv, stdout.toFile(), stderr.toFile());
             running.add(process);
-            try {
-                try (OutputStream stdin = process.getOutputStream()) {
-                    if (input != null) {
-                        stdin.write(input);
-                    }
-                } catch (IOException ignored) {
-                    // the program closed its input early; its exit status tells the rest
+            try (OutputStream stdin = process.getOutputStream()) {
+                if (input != null) {
+                    stdin.write(input);
                 }
+            } catch (IOException ignored) {
+                // the program closed its input early; its exit status tells the rest
+            }
+            return new Started(argv, process, stdout, stderr);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(stdout);
+            deleteQuietly(stderr);
+            if (e instanceof NetnsException netns) {
+                throw netns;
+            }
+            throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** A program started by {@link #start}, not yet waited for. */
+    final class Started {
+
+        private final List<String> argv;
+        private final Process process;
+        private final Path stdout;
+        private final Path stderr;
+
+        private Started(List<String> argv, Process process, Path stdout, Path stderr) {
+            this.argv = argv;
+            this.process = process;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        /** Waits for the program, killing it and its children past {@code timeout}, and returns what it did. */
+        ExecResult await(Duration timeout) {
+            try {
                 boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (!finished) {
                     killWithChildren(process);
@@ -59,17 +96,16 @@ final class ProgramRunner {
                 }
                 return new ExecResult(argv, process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
                         Files.readString(stderr, StandardCharsets.UTF_8), !finished);
+            } catch (IOException e) {
+                throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': interrupted", e);
             } finally {
                 running.remove(process);
+                deleteQuietly(stdout);
+                deleteQuietly(stderr);
             }
-        } catch (IOException e) {
-            throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': interrupted", e);
-        } finally {
-            deleteQuietly(stdout);
-            deleteQuietly(stderr);
         }
     }
 

@@ -131,6 +131,18 @@ public final class TopologyDeployment implements AutoCloseable {
         } finally {
             starting.values().forEach(NamespaceThread::close);
         }
+        // nft runs as a process; started now, it works while the links are made
+        List<Ruleset> rulesets = startRulesets();
+        try {
+            createLinksAndRoutes();
+        } catch (RuntimeException e) {
+            rulesets.forEach(ruleset -> ruleset.nft().await(java.time.Duration.ZERO));
+            throw e;
+        }
+        rulesets.forEach(TopologyDeployment::awaitRuleset);
+    }
+
+    private void createLinksAndRoutes() {
         for (NamespaceSpec spec : model.namespaces()) {
             if (spec.forwarding()) {
                 in(spec.name(), spec.origin(), "turn on IPv4 forwarding", () -> {
@@ -171,15 +183,6 @@ public final class TopologyDeployment implements AutoCloseable {
                 return null;
             });
         }
-        for (NamespaceSpec spec : model.namespaces()) {
-            List<NatSpec> nats = model.nats().stream().filter(nat -> nat.namespace().equals(spec.name())).toList();
-            List<PortForwardSpec> forwards = model.portForwards().stream()
-                    .filter(forward -> forward.namespace().equals(spec.name())).toList();
-            if (NftRuleset.needed(nats, forwards)) {
-                String origin = nats.isEmpty() ? forwards.get(0).origin() : nats.get(0).origin();
-                applyRuleset(spec.name(), origin, NftRuleset.render(nats, forwards));
-            }
-        }
     }
 
     private void configureEnd(EndSpec end) {
@@ -197,11 +200,31 @@ public final class TopologyDeployment implements AutoCloseable {
         return end.namespace() + ":" + end.interfaceName();
     }
 
-    private void applyRuleset(String namespace, String origin, String ruleset) {
-        var result = namespaces.get(namespace).execWithInput(ruleset.getBytes(StandardCharsets.UTF_8), "nft", "-f", "-");
+    /** One namespace's NAT ruleset, being applied by an {@code nft} process. */
+    private record Ruleset(String namespace, String origin, String text, ProgramRunner.Started nft) {
+    }
+
+    private List<Ruleset> startRulesets() {
+        List<Ruleset> started = new ArrayList<>();
+        for (NamespaceSpec spec : model.namespaces()) {
+            List<NatSpec> nats = model.nats().stream().filter(nat -> nat.namespace().equals(spec.name())).toList();
+            List<PortForwardSpec> forwards = model.portForwards().stream()
+                    .filter(forward -> forward.namespace().equals(spec.name())).toList();
+            if (NftRuleset.needed(nats, forwards)) {
+                String origin = nats.isEmpty() ? forwards.get(0).origin() : nats.get(0).origin();
+                String text = NftRuleset.render(nats, forwards);
+                started.add(new Ruleset(spec.name(), origin, text, namespaces.get(spec.name())
+                        .startWithInput(text.getBytes(StandardCharsets.UTF_8), "nft", "-f", "-")));
+            }
+        }
+        return started;
+    }
+
+    private static void awaitRuleset(Ruleset ruleset) {
+        var result = ruleset.nft().await(NamespaceHandle.DEFAULT_EXEC_TIMEOUT);
         if (!result.succeeded()) {
-            throw new NetnsException(origin + ": nft refused the NAT ruleset of namespace '" + namespace + "': "
-                    + result.stderr().strip() + "\nruleset:\n" + ruleset);
+            throw new NetnsException(ruleset.origin() + ": nft refused the NAT ruleset of namespace '" + ruleset.namespace()
+                    + "': " + result.stderr().strip() + "\nruleset:\n" + ruleset.text());
         }
     }
 
