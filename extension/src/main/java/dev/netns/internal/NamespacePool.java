@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A few pristine namespaces made ahead of time, so that creating one is off the critical path of
  * {@code start()}: the kernel's work for a new namespace then overlaps the test's own work on the
  * other core. A namespace is taken at most once and never returned: every topology still gets
- * fresh ones. The size is the system property {@value #SIZE_PROPERTY} (default 4; 0 turns the
- * pool off).
+ * fresh ones. Namespaces that forward IPv4 (routers, {@code host}) are kept apart, since turning
+ * forwarding on is itself slow. The size is the system property {@value #SIZE_PROPERTY} (default
+ * 4 plain and half as many forwarding ones; 0 turns the pool off).
  */
 public final class NamespacePool {
 
@@ -20,9 +21,8 @@ public final class NamespacePool {
     private static final NamespacePool SHARED = new NamespacePool(Integer.getInteger(SIZE_PROPERTY, 4));
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-    private final int size;
-    private final ConcurrentLinkedQueue<NamespaceThread> ready = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final Shelf plain;
+    private final Shelf forwarding;
     private final ExecutorService filler = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "netns-pool-filler");
         thread.setDaemon(true);
@@ -30,7 +30,8 @@ public final class NamespacePool {
     });
 
     private NamespacePool(int size) {
-        this.size = size;
+        this.plain = new Shelf(size, false);
+        this.forwarding = new Shelf((size + 1) / 2, true);
     }
 
     /** The pool of this JVM. */
@@ -42,10 +43,10 @@ public final class NamespacePool {
      * A namespace being or already created, renamed {@code realName}: from the pool when one is
      * ready, else made now. Call {@link NamespaceThread#await()} on it.
      */
-    NamespaceThread take(String realName) {
-        NamespaceThread namespace = ready.poll();
+    NamespaceThread take(String realName, boolean forwards) {
+        NamespaceThread namespace = (forwards ? forwarding : plain).ready.poll();
         if (namespace == null) {
-            return NamespaceThread.begin(realName);
+            return NamespaceThread.begin(realName, forwards);
         }
         namespace.rename(realName);
         return namespace;
@@ -53,7 +54,7 @@ public final class NamespacePool {
 
     /** How many namespaces are ready now. */
     public int readyCount() {
-        return ready.size();
+        return plain.ready.size() + forwarding.ready.size();
     }
 
     /** Waits until no namespace is being made for the pool; for tests that count open descriptors. */
@@ -72,17 +73,36 @@ public final class NamespacePool {
      * up, so that the kernel's work for them does not compete with the topology's own setup.
      */
     void refill() {
-        while (size > 0 && ready.size() + pending.get() < size) {
-            pending.incrementAndGet();
-            filler.execute(() -> {
-                try {
-                    ready.add(NamespaceThread.begin("netns-pool-" + SEQUENCE.incrementAndGet()).await());
-                } catch (RuntimeException refused) {
-                    // no privileges, or the kernel is out of something: take() will make one and report why
-                } finally {
-                    pending.decrementAndGet();
-                }
-            });
+        plain.refill();
+        forwarding.refill();
+    }
+
+    /** The ready namespaces of one kind. */
+    private final class Shelf {
+
+        private final int size;
+        private final boolean forwards;
+        private final ConcurrentLinkedQueue<NamespaceThread> ready = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger pending = new AtomicInteger();
+
+        Shelf(int size, boolean forwards) {
+            this.size = size;
+            this.forwards = forwards;
+        }
+
+        void refill() {
+            while (size > 0 && ready.size() + pending.get() < size) {
+                pending.incrementAndGet();
+                filler.execute(() -> {
+                    try {
+                        ready.add(NamespaceThread.begin("netns-pool-" + SEQUENCE.incrementAndGet(), forwards).await());
+                    } catch (RuntimeException refused) {
+                        // no privileges, or the kernel is out of something: take() makes one and reports why
+                    } finally {
+                        pending.decrementAndGet();
+                    }
+                });
+            }
         }
     }
 }

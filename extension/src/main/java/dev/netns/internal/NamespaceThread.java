@@ -45,7 +45,7 @@ public final class NamespaceThread implements AutoCloseable {
      * @throws KernelException when the kernel refuses a new namespace
      */
     public static NamespaceThread start(String realName) {
-        return begin(realName).await();
+        return begin(realName, false).await();
     }
 
     /** Gives a pooled namespace the name of the topology that takes it. */
@@ -55,11 +55,11 @@ public final class NamespaceThread implements AutoCloseable {
     }
 
     /**
-     * Starts the thread, which creates its namespace (loopback up, IPv4 forwarding off) in the
-     * background; {@link #await()} waits
+     * Starts the thread, which creates its namespace (loopback up, IPv4 forwarding set as asked)
+     * in the background; {@link #await()} waits
      * for it. Lets several namespaces be created at once, one per core.
      */
-    static NamespaceThread begin(String realName) {
+    static NamespaceThread begin(String realName, boolean forwarding) {
         NamespaceThread namespace = new NamespaceThread(realName);
         namespace.creation = new FutureTask<>(() -> {
             Libc.unshare(Libc.CLONE_NEWNET);
@@ -67,7 +67,7 @@ public final class NamespaceThread implements AutoCloseable {
             namespace.inode = ((Number) java.nio.file.Files.getAttribute(namespace.path(), "unix:ino")).longValue();
             namespace.netlink = NetlinkSocket.open();
             new RouteNetlink(namespace.netlink).setUp("lo", true);
-            Sysctl.set("net/ipv4/ip_forward", "0");
+            Sysctl.set("net/ipv4/ip_forward", forwarding ? "1" : "0");
             return null;
         });
         namespace.tasks.add(namespace.creation);

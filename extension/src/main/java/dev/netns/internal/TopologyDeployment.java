@@ -115,7 +115,8 @@ public final class TopologyDeployment implements AutoCloseable {
         Reaper reaper = step("netns-junit", "start the watchdog", Reaper::get);
         Map<String, NamespaceThread> starting = new LinkedHashMap<>();
         for (NamespaceSpec spec : model.namespaces()) {
-            starting.put(spec.name(), NamespacePool.shared().take("netns-junit-" + RUN_ID + "-" + sequence + "-" + spec.name()));
+            String realName = "netns-junit-" + RUN_ID + "-" + sequence + "-" + spec.name();
+            starting.put(spec.name(), NamespacePool.shared().take(realName, spec.forwarding()));
         }
         try {
             for (NamespaceSpec spec : model.namespaces()) {
@@ -143,14 +144,6 @@ public final class TopologyDeployment implements AutoCloseable {
     }
 
     private void createLinksAndRoutes() {
-        for (NamespaceSpec spec : model.namespaces()) {
-            if (spec.forwarding()) {
-                in(spec.name(), spec.origin(), "turn on IPv4 forwarding", () -> {
-                    Sysctl.set("net/ipv4/ip_forward", "1");
-                    return null;
-                });
-            }
-        }
         for (BridgeSpec bridge : model.bridges()) {
             in(bridge.namespace(), bridge.origin(), "create bridge", () -> {
                 RouteNetlink netlink = thread(bridge.namespace()).routeNetlink();
