@@ -69,21 +69,30 @@ public final class TopologyDeployment implements AutoCloseable {
      *
      * @return logical name to machine name, for {@code ip netns exec NAME}
      */
-    public Map<String, String> keep() {
+    public synchronized Map<String, String> keep() {
         Map<String, String> kept = new LinkedHashMap<>();
         if (closed) {
             return kept;
         }
         closed = true;
+        RuntimeException failure = null;
         for (NamespaceHandle namespace : namespaces.values()) {
-            kept.put(namespace.name(), namespace.keep());
+            try {
+                kept.put(namespace.name(), namespace.keep());
+            } catch (RuntimeException e) {
+                namespace.close();
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw new NetnsException("could not keep every namespace (kept: " + kept + "): " + failure.getMessage(), failure);
         }
         return kept;
     }
 
     /** Releases every namespace; the kernel removes their interfaces. Safe to call twice. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
