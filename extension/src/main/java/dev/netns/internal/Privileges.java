@@ -38,12 +38,20 @@ public final class Privileges {
         return missing;
     }
 
-    /** What to tell a user who lacks {@code missing}. */
+    /** What to tell a user whose test fails for lack of {@code missing}. */
     public static String explain(List<String> missing) {
+        return why(missing) + " To skip such tests instead of failing them, use @NetnsTest(disabledWithoutPrivileges = true).";
+    }
+
+    /** What to tell a user whose test is skipped for lack of {@code missing}. */
+    public static String explainSkip(List<String> missing) {
+        return why(missing) + " Skipped, as @NetnsTest(disabledWithoutPrivileges = true) asks.";
+    }
+
+    private static String why(List<String> missing) {
         return "netns-junit needs CAP_SYS_ADMIN and CAP_NET_ADMIN to create network namespaces, and this JVM lacks "
                 + String.join(" and ", missing) + ". Run the tests as root (sudo mvn verify), or in a privileged "
-                + "container (docker run --privileged / a privileged CI runner). To skip such tests instead of failing "
-                + "them, use @NetnsTest(disabledWithoutPrivileges = true).";
+                + "container (docker run --privileged / a privileged CI runner).";
     }
 
     private static BigInteger effectiveCapabilities() {

@@ -61,7 +61,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
         if (skipWithoutPrivileges) {
             List<String> missing = Privileges.missing();
             if (!missing.isEmpty()) {
-                return ConditionEvaluationResult.disabled(Privileges.explain(missing));
+                return ConditionEvaluationResult.disabled(Privileges.explainSkip(missing));
             }
         }
         return ConditionEvaluationResult.enabled("network namespaces can be created");
