@@ -153,13 +153,8 @@ public final class NamespaceThread implements AutoCloseable {
         if (isCurrentThread()) {
             return action.call();
         }
-        if (closed) {
-            throw new IllegalStateException("namespace " + realName + " is closed");
-        }
-        FutureTask<T> task = new FutureTask<>(action);
-        tasks.add(task);
         try {
-            return task.get();
+            return submit(action).get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception exception) {
@@ -170,6 +165,19 @@ public final class NamespaceThread implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Queues {@code action} for the namespace's thread and returns at once. Not for use from the
+     * namespace's own thread, which would wait for itself.
+     */
+    <T> FutureTask<T> submit(Callable<T> action) {
+        if (closed) {
+            throw new IllegalStateException("namespace " + realName + " is closed");
+        }
+        FutureTask<T> task = new FutureTask<>(action);
+        tasks.add(task);
+        return task;
     }
 
     /** Like {@link #run} for kernel work that throws only unchecked exceptions. */

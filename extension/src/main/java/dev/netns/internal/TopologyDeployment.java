@@ -152,9 +152,14 @@ public final class TopologyDeployment implements AutoCloseable {
         rulesets.forEach(TopologyDeployment::awaitRuleset);
     }
 
+    /**
+     * Bridges, then cables, then the far ends and routes. Within each phase every namespace works
+     * through its own steps on its own thread, side by side with the others.
+     */
     private void createLinksAndRoutes() {
+        StepPlan bridges = new StepPlan();
         for (BridgeSpec bridge : model.bridges()) {
-            in(bridge.namespace(), bridge.origin(), "create bridge", () -> {
+            bridges.add(bridge.namespace(), bridge.origin(), "create bridge " + bridge.name(), () -> {
                 RouteNetlink netlink = thread(bridge.namespace()).routeNetlink();
                 netlink.createBridge(bridge.name());
                 if (bridge.cidr() != null) {
@@ -162,28 +167,103 @@ public final class TopologyDeployment implements AutoCloseable {
                 }
                 netlink.setUp(bridge.name(), true);
                 setBridgeNetfilter(bridge);
-                return null;
             });
         }
+        runSideBySide(bridges);
+
+        StepPlan cables = new StepPlan();
+        StepPlan farEndsAndRoutes = new StepPlan();
         for (VethSpec veth : model.veths()) {
             EndSpec left = veth.left();
             EndSpec right = veth.right();
             int rightFd = thread(right.namespace()).fd();
-            in(left.namespace(), veth.origin(), "create veth cable " + describe(left) + " - " + describe(right), () -> {
+            cables.add(left.namespace(), veth.origin(), "create veth cable " + describe(left) + " - " + describe(right), () -> {
                 thread(left.namespace()).routeNetlink().createVeth(left.interfaceName(), right.interfaceName(), rightFd);
                 configureEnd(left);
-                return null;
             });
-            in(right.namespace(), veth.origin(), "configure end " + describe(right), () -> {
-                configureEnd(right);
+            farEndsAndRoutes.add(right.namespace(), veth.origin(), "configure end " + describe(right), () -> configureEnd(right));
+        }
+        runSideBySide(cables);
+        for (RouteSpec route : model.routes()) {
+            farEndsAndRoutes.add(route.namespace(), route.origin(), "add route",
+                    () -> thread(route.namespace()).routeNetlink().addRoute(route.destination(), route.gateway()));
+        }
+        runSideBySide(farEndsAndRoutes);
+    }
+
+    /** Kernel work for one step, run on its namespace's thread. */
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /** One step: its namespace, the declaration it serves, what it does, and its place in declaration order. */
+    private record PlannedStep(int order, String origin, String action, Work work) {
+    }
+
+    /** The steps of one phase, by namespace, in declaration order within each. */
+    private static final class StepPlan {
+
+        private final Map<String, List<PlannedStep>> byNamespace = new LinkedHashMap<>();
+        private int order;
+
+        void add(String namespace, String origin, String action, Work work) {
+            byNamespace.computeIfAbsent(namespace, key -> new ArrayList<>()).add(new PlannedStep(order++, origin, action, work));
+        }
+    }
+
+    /**
+     * Runs each namespace's steps in order on its thread, all namespaces at once, and waits for
+     * all. If steps fail, the one declared first is reported.
+     */
+    private void runSideBySide(StepPlan plan) {
+        List<java.util.concurrent.Future<PlannedFailure>> running = new ArrayList<>();
+        for (Map.Entry<String, List<PlannedStep>> entry : plan.byNamespace.entrySet()) {
+            running.add(thread(entry.getKey()).submit(() -> {
+                for (PlannedStep step : entry.getValue()) {
+                    try {
+                        step.work().run();
+                    } catch (Exception e) {
+                        return new PlannedFailure(step, e);
+                    }
+                }
                 return null;
+            }));
+        }
+        PlannedFailure first = null;
+        for (java.util.concurrent.Future<PlannedFailure> result : running) {
+            PlannedFailure failure = awaitQuietly(result);
+            if (failure != null && (first == null || failure.step().order() < first.step().order())) {
+                first = failure;
+            }
+        }
+        if (first != null) {
+            PlannedFailure failure = first;
+            step(failure.step().origin(), failure.step().action(), () -> {
+                throw failure.cause();
             });
         }
-        for (RouteSpec route : model.routes()) {
-            in(route.namespace(), route.origin(), "add route", () -> {
-                thread(route.namespace()).routeNetlink().addRoute(route.destination(), route.gateway());
-                return null;
-            });
+    }
+
+    /** A step that threw. */
+    private record PlannedFailure(PlannedStep step, Exception cause) {
+    }
+
+    private static PlannedFailure awaitQuietly(java.util.concurrent.Future<PlannedFailure> result) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
