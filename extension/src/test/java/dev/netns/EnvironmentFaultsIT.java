@@ -2,9 +2,7 @@ package dev.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a user meets when the machine lacks something: privileges, the nft tool, or a tool that
- * fails half-way. Each case runs {@link Probe} in a child JVM with that lack.
+ * What a user meets when the machine lacks something: privileges, or the nft tool (which NAT does
+ * not need, only the diagnostics). Each case runs {@link Probe} in a child JVM with that lack.
  */
 class EnvironmentFaultsIT {
 
@@ -40,33 +38,10 @@ class EnvironmentFaultsIT {
     }
 
     @Test
-    void withoutNftTheNatDeclarationIsNamedAndNothingIsMade() throws Exception {
+    void withoutNftNatStillWorksAndTheDiagnosticsSaySo() throws Exception {
         List<String> lines = probe(List.of(), Map.of("PATH", "/usr/bin:/bin"), "start");
 
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("ERROR nat(\"host\", \"10.0.0.0/24\"): NAT needs the nft program (nftables)")
-                .contains("apt-get install nftables"));
-        assertThat(lines).contains("LEFT namespaces=0 threads=0");
-    }
-
-    @Test
-    void nftFailingHalfWayRollsEverythingBack() throws Exception {
-        Path tools = Files.createTempDirectory("fake-nft");
-        Path fakeNft = tools.resolve("nft");
-        Files.writeString(fakeNft, "#!/bin/sh\necho 'Error: simulated refusal' >&2\nexit 1\n");
-        Files.setPosixFilePermissions(fakeNft, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try {
-            List<String> lines = probe(List.of(), Map.of("PATH", tools + ":" + System.getenv("PATH")), "start");
-
-            assertThat(lines).anySatisfy(line -> assertThat(line)
-                    .startsWith("ERROR nat(\"host\", \"10.0.0.0/24\"): nft refused the NAT ruleset of namespace 'host'")
-                    .contains("Error: simulated refusal")
-                    .contains("masquerade"));
-            assertThat(lines).contains("LEFT namespaces=0 threads=0");
-        } finally {
-            Files.delete(fakeNft);
-            Files.delete(tools);
-        }
+        assertThat(lines).contains("STARTED 3", "NFT (nft not installed)", "MASQUERADES true", "LEFT namespaces=0 threads=0");
     }
 
     private static List<String> probe(List<String> prefix, Map<String, String> environment, String mode) throws Exception {

@@ -23,10 +23,17 @@ public final class Probe {
         if (args[0].equals("start")) {
             try (Topology net = Topology.builder()
                     .namespace("red")
+                    .namespace("lan")
                     .veth("red", "10.0.0.1/24", "host", "10.0.0.254/24")
+                    .veth("host", "10.1.0.1/24", "lan", "10.1.0.2/24")
+                    .route("red", "default", "10.0.0.254")
                     .nat("host", "10.0.0.0/24")
                     .start()) {
                 System.out.println("STARTED " + net.namespaces().size());
+                String state = dev.netns.internal.StateReport.describe(net);
+                System.out.println(state.contains("(nft not installed)") ? "NFT (nft not installed)" : "NFT listed");
+                // lan has no route back to 10.0.0.0/24: only the host's masquerade lets red's ping return
+                System.out.println("MASQUERADES " + net.namespace("red").ping("10.1.0.2").reachable());
             } catch (NetnsException e) {
                 System.out.println("ERROR " + e.getMessage().replace('\n', ' '));
             }

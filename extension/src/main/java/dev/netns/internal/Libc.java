@@ -16,6 +16,10 @@ final class Libc {
     static final int SOCK_RAW = 3;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int NETLINK_ROUTE = 0;
+    static final int NETLINK_NETFILTER = 12;
+    static final int SOL_SOCKET = 1;
+    static final int SO_RCVTIMEO = 20;
+    static final int EAGAIN = 11;
     static final int SOL_NETLINK = 270;
     static final int NETLINK_CAP_ACK = 10;
     static final int NETLINK_EXT_ACK = 11;
@@ -38,6 +42,8 @@ final class Libc {
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
     static native int setsockopt(int fd, int level, int name, int[] value, int length) throws LastErrorException;
+
+    static native int setsockopt(int fd, int level, int name, long[] value, int length) throws LastErrorException;
 
     static native int bind(int fd, byte[] address, int length) throws LastErrorException;
 

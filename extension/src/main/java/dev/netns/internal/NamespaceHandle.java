@@ -61,10 +61,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return programs.run(timeout, null, command);
     }
 
-    /** Starts a program with {@code input} on its standard input, without waiting for it. */
-    ProgramRunner.Started startWithInput(byte[] input, String... command) {
-        return programs.start(input, command);
-    }
+
 
     @Override
     public PingResult ping(String address) {

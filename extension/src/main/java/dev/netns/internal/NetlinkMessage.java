@@ -60,6 +60,17 @@ final class NetlinkMessage {
         return this;
     }
 
+    /** Appends {@code struct nfgenmsg} (netfilter messages): family, version 0, resource id in network order. */
+    NetlinkMessage nfgenmsg(int family, int resourceId) {
+        buffer.put((byte) family).put((byte) 0).put((byte) (resourceId >>> 8)).put((byte) resourceId);
+        return this;
+    }
+
+    /** A 32-bit attribute in network byte order, as netfilter wants its numbers. */
+    NetlinkMessage attributeBigEndian(int attributeType, int value) {
+        return attribute(attributeType, ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt(value).array());
+    }
+
     NetlinkMessage attribute(int attributeType, byte[] value) {
         align();
         buffer.putShort((short) (4 + value.length));

@@ -33,10 +33,19 @@ final class NetlinkSocket implements AutoCloseable {
         this.fd = fd;
     }
 
-    /** Opens a socket in the calling thread's network namespace. */
+    /** Opens an rtnetlink socket in the calling thread's network namespace. */
     static NetlinkSocket open() {
-        int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE);
+        return open(Libc.NETLINK_ROUTE);
+    }
+
+    /**
+     * Opens a netlink socket of {@code protocol} in the calling thread's network namespace. A
+     * receive timeout of 5 s guards against waiting forever for an answer that never comes.
+     */
+    static NetlinkSocket open(int protocol) {
+        int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
         try {
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, new long[] {5, 0}, 16);
             Libc.setsockopt(fd, Libc.SOL_NETLINK, Libc.NETLINK_CAP_ACK, new int[] {1}, 4);
             Libc.setsockopt(fd, Libc.SOL_NETLINK, Libc.NETLINK_EXT_ACK, new int[] {1}, 4);
             Libc.bind(fd, new byte[] {Libc.AF_NETLINK, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 12);
@@ -63,6 +72,56 @@ final class NetlinkSocket implements AutoCloseable {
         List<ByteBuffer> messages = new ArrayList<>();
         exchange(message, action, messages::add);
         return messages;
+    }
+
+    /**
+     * Sends several messages in one write (a netfilter batch) and waits until the kernel has
+     * acknowledged each one that asked for it.
+     *
+     * @throws KernelException with the first refusal, in message order
+     */
+    void batch(List<NetlinkMessage> messages, String action) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.util.Set<Integer> awaited = new java.util.HashSet<>();
+        java.util.TreeMap<Integer, KernelException> refusals = new java.util.TreeMap<>();
+        for (NetlinkMessage message : messages) {
+            int seq = ++sequence;
+            byte[] encoded = message.toBytes(seq);
+            bytes.writeBytes(encoded);
+            if ((ByteBuffer.wrap(encoded).order(ByteOrder.nativeOrder()).getShort(6) & NLM_F_ACK) != 0) {
+                awaited.add(seq);
+            }
+        }
+        byte[] all = bytes.toByteArray();
+        Libc.send(fd, all, all.length, 0);
+        while (!awaited.isEmpty()) {
+            ByteBuffer reply;
+            try {
+                reply = receive();
+            } catch (com.sun.jna.LastErrorException e) {
+                if (e.getErrorCode() == Libc.EAGAIN && !refusals.isEmpty()) {
+                    break;
+                }
+                throw new KernelException(action + " (no answer from the kernel)", e.getErrorCode(), null);
+            }
+            while (reply.remaining() >= 16) {
+                int start = reply.position();
+                int length = reply.getInt(start);
+                int type = reply.getShort(start + 4) & 0xffff;
+                int seq = reply.getInt(start + 8);
+                if (type == NLMSG_ERROR && awaited.remove(seq)) {
+                    try {
+                        throwIfError(reply, start, length, action);
+                    } catch (KernelException refused) {
+                        refusals.put(seq, refused);
+                    }
+                }
+                reply.position(start + align(length));
+            }
+        }
+        if (!refusals.isEmpty()) {
+            throw refusals.firstEntry().getValue();
+        }
     }
 
     /**

@@ -5,8 +5,9 @@ import dev.netns.internal.model.TopologyModel.PortForwardSpec;
 import java.util.List;
 
 /**
- * Renders the NAT of one namespace as one nftables ruleset, applied atomically by {@code nft -f}.
- * Pure text: no kernel.
+ * The NAT of one namespace as nftables text, exactly as {@code nft list ruleset} shows what
+ * {@link NftablesNetlink} applies: for error messages, diagnostics and by-hand replay with
+ * {@code nft -f}. Pure text: no kernel.
  */
 public final class NftRuleset {
 
@@ -39,11 +40,17 @@ public final class NftRuleset {
             text.append("  chain postrouting {\n")
                 .append("    type nat hook postrouting priority srcnat; policy accept;\n");
             for (NatSpec nat : nats) {
-                text.append("    ip saddr ").append(nat.source());
-                if (nat.out() != null) {
-                    text.append(" oifname \"").append(nat.out()).append('"');
+                text.append("    ");
+                int prefix = nat.source().prefixLength();
+                if (prefix == 32) {
+                    text.append("ip saddr ").append(nat.source().address()).append(' ');
+                } else if (prefix > 0) {
+                    text.append("ip saddr ").append(nat.source()).append(' ');
                 }
-                text.append(" masquerade\n");
+                if (nat.out() != null) {
+                    text.append("oifname \"").append(nat.out()).append("\" ");
+                }
+                text.append("masquerade\n");
             }
             text.append("  }\n");
         }

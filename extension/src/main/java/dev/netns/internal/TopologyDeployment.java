@@ -10,7 +10,6 @@ import dev.netns.internal.model.TopologyModel.PortForwardSpec;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
 import dev.netns.internal.model.TopologyModel.VethSpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -109,13 +108,6 @@ public final class TopologyDeployment implements AutoCloseable {
         if (!missing.isEmpty()) {
             throw new NetnsException(Privileges.explain(missing));
         }
-        if (!model.nats().isEmpty() || !model.portForwards().isEmpty()) {
-            String origin = model.nats().isEmpty() ? model.portForwards().get(0).origin() : model.nats().get(0).origin();
-            if (Tools.find("nft").isEmpty()) {
-                throw new NetnsException(origin + ": NAT needs the nft program (nftables), which is not on PATH ("
-                        + System.getenv("PATH") + "): install it (apt-get install nftables)");
-            }
-        }
     }
 
     private void createAll() {
@@ -141,23 +133,31 @@ public final class TopologyDeployment implements AutoCloseable {
         } finally {
             starting.values().forEach(NamespaceThread::close);
         }
-        // nft runs as a process; started now, it works while the links are made
-        List<Ruleset> rulesets = startRulesets();
-        try {
-            createLinksAndRoutes();
-        } catch (RuntimeException e) {
-            rulesets.forEach(ruleset -> ruleset.nft().await(java.time.Duration.ZERO));
-            throw e;
-        }
-        rulesets.forEach(TopologyDeployment::awaitRuleset);
+        createLinksAndRoutes();
     }
 
     /**
-     * Bridges, then cables, then the far ends and routes. Within each phase every namespace works
-     * through its own steps on its own thread, side by side with the others.
+     * NAT and bridges, then cables, then the far ends and routes. Within each phase every
+     * namespace works through its own steps on its own thread, side by side with the others.
      */
     private void createLinksAndRoutes() {
         StepPlan bridges = new StepPlan();
+        for (NamespaceSpec spec : model.namespaces()) {
+            List<NatSpec> nats = model.nats().stream().filter(nat -> nat.namespace().equals(spec.name())).toList();
+            List<PortForwardSpec> forwards = model.portForwards().stream()
+                    .filter(forward -> forward.namespace().equals(spec.name())).toList();
+            if (NftRuleset.needed(nats, forwards)) {
+                String origin = nats.isEmpty() ? forwards.get(0).origin() : nats.get(0).origin();
+                bridges.add(spec.name(), origin, "apply the NAT ruleset", () -> {
+                    try {
+                        NftablesNetlink.apply(nats, forwards);
+                    } catch (KernelException e) {
+                        throw new NetnsException(origin + ": the kernel refused the NAT ruleset of namespace '" + spec.name()
+                                + "': " + e.getMessage() + "\nruleset:\n" + NftRuleset.render(nats, forwards), e);
+                    }
+                });
+            }
+        }
         for (BridgeSpec bridge : model.bridges()) {
             bridges.add(bridge.namespace(), bridge.origin(), "create bridge " + bridge.name(), () -> {
                 RouteNetlink netlink = thread(bridge.namespace()).routeNetlink();
@@ -282,34 +282,6 @@ public final class TopologyDeployment implements AutoCloseable {
         return end.namespace() + ":" + end.interfaceName();
     }
 
-    /** One namespace's NAT ruleset, being applied by an {@code nft} process. */
-    private record Ruleset(String namespace, String origin, String text, ProgramRunner.Started nft) {
-    }
-
-    private List<Ruleset> startRulesets() {
-        List<Ruleset> started = new ArrayList<>();
-        for (NamespaceSpec spec : model.namespaces()) {
-            List<NatSpec> nats = model.nats().stream().filter(nat -> nat.namespace().equals(spec.name())).toList();
-            List<PortForwardSpec> forwards = model.portForwards().stream()
-                    .filter(forward -> forward.namespace().equals(spec.name())).toList();
-            if (NftRuleset.needed(nats, forwards)) {
-                String origin = nats.isEmpty() ? forwards.get(0).origin() : nats.get(0).origin();
-                String text = NftRuleset.render(nats, forwards);
-                started.add(new Ruleset(spec.name(), origin, text, namespaces.get(spec.name())
-                        .startWithInput(text.getBytes(StandardCharsets.UTF_8), "nft", "-f", "-")));
-            }
-        }
-        return started;
-    }
-
-    private static void awaitRuleset(Ruleset ruleset) {
-        var result = ruleset.nft().await(NamespaceHandle.DEFAULT_EXEC_TIMEOUT);
-        if (!result.succeeded()) {
-            throw new NetnsException(ruleset.origin() + ": nft refused the NAT ruleset of namespace '" + ruleset.namespace()
-                    + "': " + result.stderr().strip() + "\nruleset:\n" + ruleset.text());
-        }
-    }
-
     private void setBridgeNetfilter(BridgeSpec bridge) throws IOException {
         if (Sysctl.exists("net/bridge/bridge-nf-call-iptables")) {
             String value = bridge.netfilter() ? "1" : "0";
@@ -328,10 +300,6 @@ public final class TopologyDeployment implements AutoCloseable {
 
     private interface Step<T> {
         T run() throws Exception;
-    }
-
-    private void in(String namespace, String origin, String action, Step<?> step) {
-        step(origin, action, () -> thread(namespace).run(step::run));
     }
 
     private static <T> T step(String origin, String action, Step<T> step) {

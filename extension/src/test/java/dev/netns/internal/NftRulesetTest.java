@@ -31,6 +31,15 @@ class NftRulesetTest {
     }
 
     @Test
+    void hostAndWholeSpaceSourcesAreWrittenAsNftListsThem() {
+        String ruleset = NftRuleset.render(List.of(
+                new NatSpec("host", Cidr.parse("172.16.0.9/32"), null, "o"),
+                new NatSpec("host", Cidr.parse("0.0.0.0/0"), "eth0", "o")), List.of());
+
+        assertThat(ruleset).contains("    ip saddr 172.16.0.9 masquerade\n", "    oifname \"eth0\" masquerade\n");
+    }
+
+    @Test
     void portForwardRewritesIncomingAndLocalConnections() {
         String ruleset = NftRuleset.render(List.of(),
                 List.of(new PortForwardSpec("host", 8080, Ipv4Address.parse("192.168.15.2"), 80, "tcp", "o")));
