@@ -58,7 +58,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
 
     @Override
     public ExecResult exec(Duration timeout, String... command) {
-        return programs.run(timeout, null, command);
+        return programs.run(timeout, command);
     }
 
 
@@ -70,7 +70,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new NetnsException("ping from namespace '" + name + "': " + e.getMessage(), e);
         }
-        ExecResult result = programs.run(PING_TIMEOUT, null, "ping", "-n", "-c", "1", "-W", "2", address);
+        ExecResult result = programs.run(PING_TIMEOUT, "ping", "-n", "-c", "1", "-W", "2", address);
         return new PingResult(name, address, result.succeeded(), (result.stdout() + result.stderr()).strip());
     }
 

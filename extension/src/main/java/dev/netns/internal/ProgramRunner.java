@@ -4,7 +4,6 @@ import dev.netns.ExecResult;
 import dev.netns.NetnsException;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class ProgramRunner {
 
     private static final String OWNER = Reaper.ownerMarker();
+    private static final ProcessBuilder.Redirect NO_INPUT = ProcessBuilder.Redirect.from(new File("/dev/null"));
 
     private final NamespaceThread namespace;
     private final String logicalName;
@@ -32,16 +32,11 @@ final class ProgramRunner {
         this.logicalName = logicalName;
     }
 
-    /** Runs a program and waits for it, killing it and its children past {@code timeout}. */
-    ExecResult run(Duration timeout, byte[] input, String... command) {
-        return start(input, command).await(timeout);
-    }
-
     /**
-     * Starts a program with {@code input} (may be null) on its standard input and returns at
-     * once; {@link Started#await} collects the result.
+     * Runs a program with nothing on its standard input and waits for it, killing it and its
+     * children past {@code timeout}.
      */
-    Started start(byte[] input, String... command) {
+    ExecResult run(Duration timeout, String... command) {
         if (command == null || command.length == 0) {
             throw new NetnsException("exec in namespace '" + logicalName + "': no command given");
         }
@@ -53,41 +48,6 @@ final class ProgramRunner {
             stderr = Files.createTempFile("netns-junit-err", ".txt");
             Process process = start(argv, stdout.toFile(), stderr.toFile());
             running.add(process);
-            try (OutputStream stdin = process.getOutputStream()) {
-                if (input != null) {
-                    stdin.write(input);
-                }
-            } catch (IOException ignored) {
-                // the program closed its input early; its exit status tells the rest
-            }
-            return new Started(argv, process, stdout, stderr);
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(stdout);
-            deleteQuietly(stderr);
-            if (e instanceof NetnsException netns) {
-                throw netns;
-            }
-            throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': " + e.getMessage(), e);
-        }
-    }
-
-    /** A program started by {@link #start}, not yet waited for. */
-    final class Started {
-
-        private final List<String> argv;
-        private final Process process;
-        private final Path stdout;
-        private final Path stderr;
-
-        private Started(List<String> argv, Process process, Path stdout, Path stderr) {
-            this.argv = argv;
-            this.process = process;
-            this.stdout = stdout;
-            this.stderr = stderr;
-        }
-
-        /** Waits for the program, killing it and its children past {@code timeout}, and returns what it did. */
-        ExecResult await(Duration timeout) {
             try {
                 boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (!finished) {
@@ -96,16 +56,17 @@ final class ProgramRunner {
                 }
                 return new ExecResult(argv, process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
                         Files.readString(stderr, StandardCharsets.UTF_8), !finished);
-            } catch (IOException e) {
-                throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': interrupted", e);
             } finally {
                 running.remove(process);
-                deleteQuietly(stdout);
-                deleteQuietly(stderr);
             }
+        } catch (IOException e) {
+            throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': interrupted", e);
+        } finally {
+            deleteQuietly(stdout);
+            deleteQuietly(stderr);
         }
     }
 
@@ -118,7 +79,10 @@ final class ProgramRunner {
 
     private Process start(List<String> argv, File stdout, File stderr) {
         try {
-            ProcessBuilder builder = new ProcessBuilder(argv).redirectOutput(stdout).redirectError(stderr);
+            ProcessBuilder builder = new ProcessBuilder(argv)
+                    .redirectInput(NO_INPUT)
+                    .redirectOutput(stdout)
+                    .redirectError(stderr);
             builder.environment().put(Reaper.OWNER_VARIABLE, OWNER);
             return namespace.run(builder::start);
         } catch (IOException e) {
