@@ -60,7 +60,7 @@ public final class Topology implements AutoCloseable {
         return handle;
     }
 
-    /** All namespaces, in declaration order ({@code host} where it was first needed). */
+    /** All namespaces, in declaration order; {@code host}, when made because something refers to it, last. */
     public List<NetNs> namespaces() {
         return List.copyOf(deployment.namespaces().values());
     }
