@@ -25,6 +25,24 @@ import org.junit.platform.testkit.engine.Event;
 class CleanupAndDiagnosticsIT {
 
     static final List<String> REAL_NAMES = new ArrayList<>();
+    static boolean runNetnsExisted;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void rememberRunNetns() {
+        runNetnsExisted = Files.isDirectory(Path.of("/run/netns"));
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void leaveRunNetnsAsFound() throws IOException {
+        Path directory = Path.of("/run/netns");
+        if (!runNetnsExisted && Files.isDirectory(directory)) {
+            try (Stream<Path> entries = Files.list(directory)) {
+                if (entries.findAny().isEmpty()) {
+                    Files.delete(directory);
+                }
+            }
+        }
+    }
 
     @AfterEach
     void removeKeptNamespaces() throws Exception {
