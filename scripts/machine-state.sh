@@ -8,3 +8,4 @@ echo "# addresses";                ip -o address show | awk '{print $2, $3, $4}'
 echo "# routes";                   ip route show table all 2>/dev/null
 echo "# nft ruleset";              nft list ruleset 2>/dev/null
 echo "# ip_forward";               cat /proc/sys/net/ipv4/ip_forward
+echo "# /run/netns";               if [ -d /run/netns ]; then echo present; ls -A /run/netns; fi
