@@ -1,8 +1,11 @@
 package dev.netns.samples;
 
 import static dev.netns.assertj.NetnsAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netns.LinkInfo;
 import dev.netns.NetNs;
+import dev.netns.RouteInfo;
 import dev.netns.junit.Bridge;
 import dev.netns.junit.Nat;
 import dev.netns.junit.Namespace;
@@ -36,6 +39,21 @@ class Seed001BridgeNatTest {
     void namespacesTalkThroughTheSwitch() {
         assertThat(red).canPing(blue);
         assertThat(blue).canPing(red);
+    }
+
+    @Test
+    void theArpTableAndRoutesAreThereToRead() {
+        // the tutorial's `ip -n red neigh` / `arp` and `route`, as typed records
+        assertThat(red).canPing(blue);
+
+        assertThat(red.neighbours()).anySatisfy(neighbour -> {
+            assertThat(neighbour.address()).isEqualTo("192.168.15.2");
+            assertThat(neighbour.interfaceName()).isEqualTo("veth-red");
+            assertThat(neighbour.mac()).isNotNull();
+        });
+        assertThat(blue.routes()).contains(new RouteInfo("192.168.1.0/24", "192.168.15.5", "veth-blue"));
+        assertThat(host.links()).filteredOn(link -> "v-net-0".equals(link.master()))
+                .extracting(LinkInfo::name).containsExactlyInAnyOrder("veth-red-br", "veth-blue-br");
     }
 
     @Test
