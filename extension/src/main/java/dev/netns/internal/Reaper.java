@@ -91,9 +91,16 @@ public final class Reaper {
         send("+" + namespaceInode);
     }
 
-    /** Tells the watchdog that the namespace is released. */
+    /**
+     * Tells the watchdog that the namespace is released. If the watchdog is gone (someone killed
+     * it), there is nothing left to tell: teardown goes on, and the next topology starts a new one.
+     */
     public synchronized void release(long namespaceInode) {
-        send("-" + namespaceInode);
+        try {
+            send("-" + namespaceInode);
+        } catch (IllegalStateException gone) {
+            System.getLogger(Reaper.class.getName()).log(System.Logger.Level.DEBUG, gone.getMessage());
+        }
     }
 
     private void send(String line) {

@@ -1,0 +1,29 @@
+package dev.netns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netns.internal.Reaper;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
+
+/** The watchdog itself dying does not break tests. */
+@Isolated("kills the JVM's shared watchdog, which concurrent topologies rely on")
+class WatchdogIT {
+
+    @Test
+    void aKilledWatchdogIsReplacedAndTeardownStillWorks() throws Exception {
+        Topology first = Topology.builder().namespace("red").start();
+        ProcessHandle watchdog = Reaper.get().process();
+        watchdog.destroyForcibly();
+        watchdog.onExit().get(5, TimeUnit.SECONDS);
+
+        first.close();
+        try (Topology second = Topology.builder().namespace("red").start()) {
+            assertThat(Reaper.get().process().pid()).isNotEqualTo(watchdog.pid());
+            assertThat(Reaper.get().process().isAlive()).isTrue();
+            assertThat(second.namespace("red").exec("true").succeeded()).isTrue();
+        }
+    }
+
+}
