@@ -154,6 +154,7 @@ class TopologyIT {
                 .veth("host", "10.78.0.1/24", "a", "10.78.0.2/24")
                 .nat("host", "10.77.0.0/24")
                 .start()) {
+            assertThat(another.namespace("a")).canPing("10.77.0.1");
             assertThat(machine("ip", "-o", "link")).isEqualTo(linksBefore);
             assertThat(machine("ip", "route")).isEqualTo(routesBefore).doesNotContain("10.77.0.", "10.78.0.");
         }
