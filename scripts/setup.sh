@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what netns-junit needs on a Debian machine: iproute2 (ip), nftables (nft),
-# iputils-ping (ping), util-linux (nsenter), procps. Needs root. Java 17+ and Maven must be present.
+# iputils-ping (ping), util-linux (nsenter), procps, and netcat-openbsd (nc), which tests and
+# samples use as a small server and client. Needs root. Java 17+ and Maven must be present.
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -14,6 +15,7 @@ command -v nft >/dev/null 2>&1 || missing+=(nftables)
 command -v ping >/dev/null 2>&1 || missing+=(iputils-ping)
 command -v nsenter >/dev/null 2>&1 || missing+=(util-linux)
 command -v ps >/dev/null 2>&1 || missing+=(procps)
+command -v nc >/dev/null 2>&1 || missing+=(netcat-openbsd)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing: ${missing[*]}"
   apt-get update -qq

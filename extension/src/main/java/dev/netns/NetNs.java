@@ -47,7 +47,34 @@ public interface NetNs {
      *
      * @throws NetnsException when the program cannot be started (e.g. not found)
      */
-    ExecResult exec(Duration timeout, String... command);
+    default ExecResult exec(Duration timeout, String... command) {
+        return command(command).timeout(timeout).exec();
+    }
+
+    /**
+     * Starts a program in the background inside the namespace (argv, no shell) and returns at
+     * once. It is stopped when the topology is torn down at the latest.
+     *
+     * <pre>{@code
+     * try (Program server = blue.start("nc", "-l", "-k", "7000")) {
+     *     server.awaitPort(7000, Duration.ofSeconds(5));
+     *     ...
+     * }
+     * }</pre>
+     *
+     * @throws NetnsException when the program cannot be started (e.g. not found)
+     */
+    default Program start(String... command) {
+        return command(command).start();
+    }
+
+    /**
+     * A program to run inside the namespace with options (environment, working directory,
+     * standard input, timeout); finish with {@link Command#exec()} or {@link Command#start()}.
+     *
+     * @throws NetnsException when {@code command} is empty or holds a null
+     */
+    Command command(String... command);
 
     /** Sends one ICMP echo to {@code address} from inside and waits up to 2 s for the reply. */
     PingResult ping(String address);

@@ -17,16 +17,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A JVM killed with SIGKILL in the middle of a test leaves nothing behind. */
 class CrashIT {
 
-    @Test
-    void sigkilledJvmLeavesNoProcessAndNoNamespaceWithinFiveSeconds() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "every-way", "every-way stop-watchdog"})
+    void sigkilledJvmLeavesNoProcessAndNoNamespaceWithinFiveSeconds(String options) throws Exception {
         String linksBefore = machineLinks();
         Path pidFile = Files.createTempFile("victim", ".pid");
-        Process victim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CrashVictim.class.getName(), pidFile.toString())
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CrashVictim.class.getName(), pidFile.toString()));
+        command.addAll(List.of(options.split(" ")));
+        Process victim = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         try {
@@ -36,7 +41,8 @@ class CrashIT {
             Set<Long> inodes = Arrays.stream(parts[1].split(",")).map(Long::parseLong).collect(Collectors.toSet());
             long program = Long.parseLong(parts[2]);
             assertThat(inodes).hasSize(3);
-            assertThat(processesIn(inodes)).as("the program and its child run inside").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(processesIn(inodes)).as("the program and its child run inside")
+                    .hasSizeGreaterThanOrEqualTo(options.contains("every-way") ? 7 : 2);
 
             victim.destroyForcibly();
             assertThat(victim.waitFor(5, TimeUnit.SECONDS)).isTrue();
@@ -56,25 +62,61 @@ class CrashIT {
     }
 
     @Test
-    void leftoversOfDeadRunsAreSweptButLiveRunsAreNotTouched() throws Exception {
-        Process orphan = markedSleep("999999999:0");
-        Process live = markedSleep(Reaper.ownerMarker());
+    void theSweepKillsOnlyWhatADeadRunLeftInsideItsOwnNamespaces() throws Exception {
+        Reaper.get();
+        Path journals = Path.of("/run/netns-junit");
+        // a process in a namespace of a dead run: its journal names the namespace and nobody holds the lock
+        Process deadRunsProgram = new ProcessBuilder("unshare", "--net", "sleep", "600").start();
+        // a live run in another PID namespace, holding its journal's lock, with a program in its namespace
+        Process liveRunsProgram = new ProcessBuilder("unshare", "--net", "sleep", "600").start();
+        // a process in the machine's own namespace that claims to be ours
+        ProcessBuilder forged = new ProcessBuilder("sleep", "600");
+        forged.environment().put("NETNS_JUNIT_OWNER", "999999999:0");
+        Process forgedProgram = forged.start();
+        Path deadJournal = journals.resolve("run-test-dead-" + System.nanoTime() + ".journal");
+        Path liveJournal = journals.resolve("run-test-live-" + System.nanoTime() + ".journal");
+        Process liveOwner = null;
         try {
+            long machine = machineNetns();
+            long deadInode = await().atMost(Duration.ofSeconds(5)).until(() -> netnsOf(deadRunsProgram.pid()),
+                    inode -> inode != machine);
+            long liveInode = await().atMost(Duration.ofSeconds(5)).until(() -> netnsOf(liveRunsProgram.pid()),
+                    inode -> inode != machine);
+            Files.writeString(deadJournal, "+" + deadInode + "\n");
+            Files.writeString(liveJournal, "+" + liveInode + "\n");
+            liveOwner = new ProcessBuilder("unshare", "--pid", "--fork", "--",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), JournalHolder.class.getName(), liveJournal.toString())
+                    .start();
+            assertThat(new BufferedReader(new InputStreamReader(liveOwner.getInputStream())).readLine()).isEqualTo("LOCKED");
+
             List<Long> killed = Reaper.sweepDeadRuns();
 
-            assertThat(killed).contains(orphan.pid()).doesNotContain(live.pid());
-            assertThat(orphan.waitFor(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(live.isAlive()).isTrue();
+            assertThat(killed).contains(deadRunsProgram.pid())
+                    .doesNotContain(liveRunsProgram.pid(), forgedProgram.pid());
+            assertThat(deadRunsProgram.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(liveRunsProgram.isAlive()).isTrue();
+            assertThat(forgedProgram.isAlive()).isTrue();
+            assertThat(deadJournal).as("a dead run's journal is removed once swept").doesNotExist();
+            assertThat(liveJournal).exists();
         } finally {
-            orphan.destroyForcibly();
-            live.destroyForcibly();
+            deadRunsProgram.destroyForcibly();
+            liveRunsProgram.destroyForcibly();
+            forgedProgram.destroyForcibly();
+            if (liveOwner != null) {
+                liveOwner.destroyForcibly().waitFor();
+            }
+            Files.deleteIfExists(deadJournal);
+            Files.deleteIfExists(liveJournal);
         }
     }
 
-    private static Process markedSleep(String owner) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("sleep", "600");
-        builder.environment().put(Reaper.OWNER_VARIABLE, owner);
-        return builder.start();
+    private static long netnsOf(long pid) throws IOException {
+        return ((Number) Files.getAttribute(Path.of("/proc", Long.toString(pid), "ns/net"), "unix:ino")).longValue();
+    }
+
+    private static long machineNetns() throws IOException {
+        return ((Number) Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino")).longValue();
     }
 
     private static List<Long> processesIn(Set<Long> inodes) throws IOException {

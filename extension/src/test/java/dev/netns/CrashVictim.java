@@ -15,7 +15,12 @@ public final class CrashVictim {
     private CrashVictim() {
     }
 
-    /** Arguments: the file the program writes its pid to. */
+    /**
+     * Arguments: the file the program writes its pid to; then optionally {@code every-way} (also
+     * start programs by {@code start}, a shell's {@code &}, {@code setsid}, a double fork and a
+     * {@code ProcessBuilder} in {@code call()}) and {@code stop-watchdog} (SIGSTOP the watchdog,
+     * then start a second topology, which must replace it and replay what is owned).
+     */
     public static void main(String[] args) throws Exception {
         Path pidFile = Path.of(args[0]);
         Topology net = Topology.builder()
@@ -31,6 +36,25 @@ public final class CrashVictim {
         program.start();
         while (Files.size(pidFile) == 0) {
             Thread.sleep(10);
+        }
+        java.util.List<String> options = java.util.List.of(args).subList(1, args.length);
+        if (options.contains("every-way")) {
+            NetNs blue = net.namespace("blue");
+            blue.start("sleep", "601");
+            blue.exec("sh", "-c", "sleep 602 > /dev/null 2>&1 &");
+            blue.exec("setsid", "-f", "sleep", "603");
+            blue.exec("sh", "-c", "(setsid sh -c 'sleep 604 &' &) ; sleep 0.1");
+            blue.call(() -> new ProcessBuilder("sleep", "605").start());
+        }
+        if (options.contains("stop-watchdog")) {
+            ProcessHandle watchdog = dev.netns.internal.Reaper.get().process();
+            new ProcessBuilder("kill", "-STOP", Long.toString(watchdog.pid())).start().waitFor();
+            try (Topology second = Topology.builder().namespace("green").start()) {
+                second.namespace("green").exec("true");
+            }
+            if (dev.netns.internal.Reaper.get().process().pid() == watchdog.pid()) {
+                throw new IllegalStateException("the stopped watchdog was not replaced");
+            }
         }
         String inodes = net.namespaces().stream()
                 .map(ns -> Long.toString(((NamespaceHandle) ns).inode()))

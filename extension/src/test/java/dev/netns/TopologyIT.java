@@ -69,7 +69,7 @@ class TopologyIT {
         assertThatThrownBy(() -> net.namespace("red").exec("no-such-program-here"))
                 .isInstanceOf(NetnsException.class)
                 .hasMessageContaining("namespace 'red'")
-                .hasMessageContaining("cannot start no-such-program-here");
+                .hasMessageContaining("cannot start program 'no-such-program-here'");
     }
 
     @Test

@@ -60,6 +60,16 @@ final class Libc {
 
     static native String strerror(int errno);
 
+    static final int MFD_CLOEXEC = 1;
+    static final int FALLOC_FL_KEEP_SIZE = 1;
+    static final int FALLOC_FL_PUNCH_HOLE = 2;
+    static final int SIGKILL = 9;
+    static final int SIGTERM = 15;
+
+    static native int memfd_create(String name, int flags) throws LastErrorException;
+
+    static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
+
     /** Returns the C library's description of {@code errno}, e.g. "File exists". */
     static String describe(int errno) {
         return strerror(errno) + " (errno " + errno + ")";

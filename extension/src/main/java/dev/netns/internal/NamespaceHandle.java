@@ -1,6 +1,7 @@
 package dev.netns.internal;
 
 import dev.netns.AddressInfo;
+import dev.netns.Command;
 import dev.netns.ExecResult;
 import dev.netns.LinkInfo;
 import dev.netns.NeighbourInfo;
@@ -23,17 +24,15 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private final NamespaceThread thread;
     private final TopologyModel model;
     private final ProgramRunner programs;
-    private final Reaper reaper;
     private final long inode;
+    private volatile boolean entered;
 
-    NamespaceHandle(String name, NamespaceThread thread, TopologyModel model, Reaper reaper) {
+    NamespaceHandle(String name, NamespaceThread thread, TopologyModel model) {
         this.name = name;
         this.thread = thread;
         this.model = model;
         this.programs = new ProgramRunner(thread, name);
-        this.reaper = reaper;
         this.inode = thread.inode();
-        reaper.own(inode);
     }
 
     @Override
@@ -53,15 +52,26 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
 
     @Override
     public Path path() {
+        entered = true;
         return thread.path();
     }
 
     @Override
-    public ExecResult exec(Duration timeout, String... command) {
-        return programs.run(timeout, command);
+    public Command command(String... command) {
+        CommandBuilder builder = new CommandBuilder(programs, name, command);
+        entered = true;
+        return builder;
     }
 
+    /** Whether anything may have started a process inside: exec, start, call, or the path handed out. */
+    boolean mayHoldProcesses() {
+        return entered;
+    }
 
+    /** The programs started here that are still tracked, for reports. */
+    public List<dev.netns.Program> programs() {
+        return List.copyOf(programs.running());
+    }
 
     @Override
     public PingResult ping(String address) {
@@ -70,7 +80,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new NetnsException("ping from namespace '" + name + "': " + e.getMessage(), e);
         }
-        ExecResult result = programs.run(PING_TIMEOUT, "ping", "-n", "-c", "1", "-W", "2", address);
+        ExecResult result = exec(PING_TIMEOUT, "ping", "-n", "-c", "1", "-W", "2", address);
         return new PingResult(name, address, result.succeeded(), (result.stdout() + result.stderr()).strip());
     }
 
@@ -112,6 +122,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
 
     @Override
     public <T> T call(Callable<T> action) throws Exception {
+        entered = true;
         return thread.run(action);
     }
 
@@ -139,6 +150,11 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         finishClose();
     }
 
+    /** Kills the programs started here that still run, with their children, and keeps their output. */
+    void killPrograms() {
+        programs.killAll();
+    }
+
     /** First half of {@link #close()}: kills the programs and asks the thread to end, without waiting. */
     void beginClose() {
         programs.killAll();
@@ -148,7 +164,6 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     /** Second half of {@link #close()}: waits for the thread to release the namespace. */
     void finishClose() {
         thread.awaitStop();
-        reaper.release(inode);
     }
 
     @Override

@@ -4,95 +4,111 @@ import dev.netns.ExecResult;
 import dev.netns.NetnsException;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.io.OutputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs programs inside one namespace: each is started on the namespace's thread (so the child is
- * born inside it) and waited for by the caller. Output goes to temporary files, so no reader
- * thread is needed. Tracks the live ones so that closing the namespace kills them.
+ * born inside it). Output goes to in-memory files (see {@link OutputFile}), so no pipe can fill
+ * up and no reader thread is needed. Tracks the live ones for reports and teardown.
  */
 final class ProgramRunner {
 
-    private static final String OWNER = Reaper.ownerMarker();
     private static final ProcessBuilder.Redirect NO_INPUT = ProcessBuilder.Redirect.from(new File("/dev/null"));
 
     private final NamespaceThread namespace;
     private final String logicalName;
-    private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    private final Set<RunningProgram> running = ConcurrentHashMap.newKeySet();
 
     ProgramRunner(NamespaceThread namespace, String logicalName) {
         this.namespace = namespace;
         this.logicalName = logicalName;
     }
 
-    /**
-     * Runs a program with nothing on its standard input and waits for it, killing it and its
-     * children past {@code timeout}.
-     */
-    ExecResult run(Duration timeout, String... command) {
-        if (command == null || command.length == 0) {
-            throw new NetnsException("exec in namespace '" + logicalName + "': no command given");
-        }
-        List<String> argv = List.of(command);
-        Path stdout = null;
-        Path stderr = null;
+    /** Runs a program and waits for it, killing it and its children past its timeout. */
+    ExecResult run(CommandSpec spec) {
+        return start(spec).waitFor(spec.timeout());
+    }
+
+    /** Starts a program in the background. */
+    RunningProgram start(CommandSpec spec) {
+        OutputFile stdout = null;
+        OutputFile stderr = null;
         try {
-            stdout = Files.createTempFile("netns-junit-out", ".txt");
-            stderr = Files.createTempFile("netns-junit-err", ".txt");
-            Process process = start(argv, stdout.toFile(), stderr.toFile());
-            running.add(process);
-            try {
-                boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (!finished) {
-                    killWithChildren(process);
-                    process.waitFor();
-                }
-                return new ExecResult(argv, process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
-                        Files.readString(stderr, StandardCharsets.UTF_8), !finished);
-            } finally {
-                running.remove(process);
+            stdout = OutputFile.create("stdout");
+            stderr = OutputFile.create("stderr");
+            ProcessBuilder builder = new ProcessBuilder(spec.argv())
+                    .redirectOutput(stdout.redirect())
+                    .redirectError(stderr.redirect())
+                    .redirectInput(spec.inputFile() != null ? ProcessBuilder.Redirect.from(spec.inputFile().toFile())
+                            : spec.inputBytes() != null ? ProcessBuilder.Redirect.PIPE : NO_INPUT);
+            if (spec.directory() != null) {
+                builder.directory(spec.directory().toFile());
             }
+            applyEnvironment(builder.environment(), spec.environment());
+            Process process = namespace.run(builder::start);
+            RunningProgram[] self = new RunningProgram[1];
+            RunningProgram program = new RunningProgram(spec, logicalName, namespace, process, stdout, stderr,
+                    () -> running.remove(self[0]));
+            self[0] = program;
+            running.add(program);
+            if (spec.inputBytes() != null) {
+                feed(process, spec.inputBytes());
+            }
+            return program;
         } catch (IOException e) {
-            throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': interrupted", e);
-        } finally {
-            deleteQuietly(stdout);
-            deleteQuietly(stderr);
-        }
-    }
-
-    /** Kills every program still running in this namespace, with its children. */
-    void killAll() {
-        for (Process process : running) {
-            killWithChildren(process);
-        }
-    }
-
-    private Process start(List<String> argv, File stdout, File stderr) {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(argv)
-                    .redirectInput(NO_INPUT)
-                    .redirectOutput(stdout)
-                    .redirectError(stderr);
-            builder.environment().put(Reaper.OWNER_VARIABLE, OWNER);
-            return namespace.run(builder::start);
-        } catch (IOException e) {
-            throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': cannot start "
-                    + argv.get(0) + ": " + e.getMessage() + hint(argv.get(0)), e);
+            closeQuietly(stdout);
+            closeQuietly(stderr);
+            throw new NetnsException("cannot start program '" + spec.display() + "' in namespace '" + logicalName
+                    + "': " + e.getMessage() + hint(spec.argv().get(0)), e);
         } catch (RuntimeException e) {
+            closeQuietly(stdout);
+            closeQuietly(stderr);
             throw e;
         } catch (Exception e) {
-            throw new NetnsException("exec " + argv + " in namespace '" + logicalName + "': " + e, e);
+            closeQuietly(stdout);
+            closeQuietly(stderr);
+            throw new NetnsException("cannot start program '" + spec.display() + "' in namespace '" + logicalName
+                    + "': " + e, e);
         }
+    }
+
+    /** The programs started here that are still being tracked (not yet stopped or waited for). */
+    List<RunningProgram> running() {
+        return List.copyOf(running);
+    }
+
+    /** Kills every program still running in this namespace, with its children, and releases its output files. */
+    void killAll() {
+        List<RunningProgram> programs = running();
+        programs.forEach(RunningProgram::kill);
+        programs.forEach(RunningProgram::stop);
+    }
+
+    private static void applyEnvironment(Map<String, String> target, Map<String, String> changes) {
+        changes.forEach((name, value) -> {
+            if (value == null) {
+                target.remove(name);
+            } else {
+                target.put(name, value);
+            }
+        });
+    }
+
+    /** Writes standard input from a daemon thread, so that a program that does not read cannot block the test. */
+    private static void feed(Process process, byte[] bytes) {
+        Thread writer = new Thread(() -> {
+            try (OutputStream input = process.getOutputStream()) {
+                input.write(bytes);
+            } catch (IOException closedEarly) {
+                // the program exited or closed its input without reading everything: its choice
+            }
+        }, "netns-junit-stdin-" + process.pid());
+        writer.setDaemon(true);
+        writer.start();
     }
 
     private static String hint(String program) {
@@ -104,18 +120,9 @@ final class ProgramRunner {
         };
     }
 
-    private static void killWithChildren(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-    }
-
-    private static void deleteQuietly(Path file) {
+    private static void closeQuietly(OutputFile file) {
         if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a temp file that cannot be deleted is not worth failing a test for
-            }
+            file.close();
         }
     }
 }

@@ -33,11 +33,23 @@ public final class StateReport {
                 section(text, "routes", namespace.routes());
                 section(text, "neighbours", namespace.neighbours());
                 text.append("nftables:\n").append(indent(ruleset(namespace)));
+                if (namespace instanceof NamespaceHandle handle) {
+                    programs(text, handle);
+                }
             } catch (Exception e) {
                 text.append("  (could not be read: ").append(e.getMessage()).append(")\n");
             }
         }
         return text.toString();
+    }
+
+    /** The programs started with {@code start()} that still run, with the end of their output. */
+    private static void programs(StringBuilder text, NamespaceHandle namespace) {
+        for (dev.netns.Program program : namespace.programs()) {
+            text.append("program: ").append(program).append('\n')
+                .append("  stdout:\n").append(indent(RunningProgram.tail(program.stdout())))
+                .append("  stderr:\n").append(indent(RunningProgram.tail(program.stderr())));
+        }
     }
 
     private static String ruleset(NetNs namespace) {

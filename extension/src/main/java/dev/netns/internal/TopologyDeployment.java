@@ -74,6 +74,8 @@ public final class TopologyDeployment implements AutoCloseable {
             return kept;
         }
         closed = true;
+        killProcessesInside();
+        releaseToWatchdog();
         RuntimeException failure = null;
         for (NamespaceHandle namespace : namespaces.values()) {
             try {
@@ -99,8 +101,49 @@ public final class TopologyDeployment implements AutoCloseable {
         // all threads wind down at once; then wait for each
         List<NamespaceHandle> reversed = new ArrayList<>(namespaces.values());
         Collections.reverse(reversed);
+        killProcessesInside();
+        releaseToWatchdog();
         reversed.forEach(NamespaceHandle::beginClose);
         reversed.forEach(NamespaceHandle::finishClose);
+    }
+
+    /** How long teardown waits for the processes inside to be gone. */
+    private static final java.time.Duration KILL_TIMEOUT = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Kills every process inside any namespace of the topology, however it was started, and
+     * waits until they are gone: while this JVM still holds the namespaces, their inode numbers
+     * are theirs alone.
+     */
+    private void killProcessesInside() {
+        if (namespaces.values().stream().noneMatch(NamespaceHandle::mayHoldProcesses)) {
+            return;
+        }
+        namespaces.values().forEach(NamespaceHandle::killPrograms);
+        killedAtTeardown += NamespaceProcesses.killAll(inodes(), KILL_TIMEOUT);
+    }
+
+    /** The inode numbers of the namespaces made so far. */
+    private java.util.Set<Long> inodes() {
+        java.util.Set<Long> inodes = new java.util.HashSet<>();
+        namespaces.values().forEach(namespace -> inodes.add(namespace.inode()));
+        return inodes;
+    }
+
+    /** Tells the watchdog before the namespaces are let go, so their inode numbers are never reused while protected. */
+    private void releaseToWatchdog() {
+        if (reaper != null) {
+            reaper.release(inodes());
+        }
+    }
+
+    private Reaper reaper;
+
+    private int killedAtTeardown;
+
+    /** How many processes teardown found still running inside the topology and killed. */
+    public synchronized int killedAtTeardown() {
+        return killedAtTeardown;
     }
 
     private void checkPrerequisites() {
@@ -124,7 +167,7 @@ public final class TopologyDeployment implements AutoCloseable {
                 NamespaceThread thread = starting.remove(spec.name());
                 step(spec.origin(), "create namespace", thread::await);
                 try {
-                    namespaces.put(spec.name(), new NamespaceHandle(spec.name(), thread, model, reaper));
+                    namespaces.put(spec.name(), new NamespaceHandle(spec.name(), thread, model));
                 } catch (RuntimeException e) {
                     thread.close();
                     throw e;
@@ -133,6 +176,8 @@ public final class TopologyDeployment implements AutoCloseable {
         } finally {
             starting.values().forEach(NamespaceThread::close);
         }
+        this.reaper = reaper;
+        reaper.own(inodes());
         createLinksAndRoutes();
     }
 
