@@ -76,11 +76,32 @@ public interface NetNs {
      */
     Command command(String... command);
 
-    /** Sends one ICMP echo to {@code address} from inside and waits up to 2 s for the reply. */
-    PingResult ping(String address);
+    /** How long {@link #ping(String)} waits for a reply. */
+    Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * Pings {@code address} from inside: an ICMP echo every 200 ms until the first reply, for up
+     * to {@link #DEFAULT_PING_TIMEOUT}, so one lost echo does not fail it. Sent by the JVM over an
+     * ICMP datagram socket, no {@code ping} process. A namespace name of the topology is accepted
+     * too ({@code ping("blue")}) and means its first address.
+     *
+     * @throws NetnsException when {@code address} is neither an address nor a namespace name
+     */
+    default PingResult ping(String address) {
+        return ping(address, DEFAULT_PING_TIMEOUT);
+    }
+
+    /**
+     * Pings {@code address} (or a namespace name) for up to {@code timeout}; returns at the first
+     * reply, or at once when the kernel says the address is unreachable (no route).
+     */
+    PingResult ping(String address, Duration timeout);
 
     /** Pings {@code other.address()}. */
     default PingResult ping(NetNs other) {
+        if (other == null) {
+            throw new NetnsException("ping from '" + name() + "': the namespace to ping is null");
+        }
         return ping(other.address());
     }
 
@@ -90,6 +111,20 @@ public interface NetNs {
      * @throws NetnsException when none was declared
      */
     String address();
+
+    /**
+     * A handle on interface {@code interfaceName} of this namespace, to take it down and up.
+     *
+     * @throws NetnsException when the namespace has no such interface
+     */
+    Link link(String interfaceName);
+
+    /**
+     * The first IPv6 address declared in this namespace, without prefix.
+     *
+     * @throws NetnsException when none was declared
+     */
+    String address6();
 
     /** The interfaces of this namespace, loopback included, read from the kernel now. */
     List<LinkInfo> links();

@@ -81,6 +81,28 @@ public final class Topology implements AutoCloseable {
         return deployment.keep();
     }
 
+    /**
+     * Drops all traffic between namespaces {@code a} and {@code b}, both ways, also when they share
+     * a bridge, until {@link #heal(String, String)}. Traffic of other namespaces, and traffic that
+     * {@code a} or {@code b} forwards for others, is untouched.
+     *
+     * <pre>{@code
+     * net.partition("red", "blue");
+     * assertThat(red).cannotPing("blue");
+     * net.heal("red", "blue");
+     * }</pre>
+     *
+     * @throws NetnsException when either name is not a namespace of this topology
+     */
+    public void partition(String a, String b) {
+        deployment.partition(a, b, false);
+    }
+
+    /** Lets traffic between {@code a} and {@code b} pass again; a no-op when they are not partitioned. */
+    public void heal(String a, String b) {
+        deployment.partition(a, b, true);
+    }
+
     /** Tears everything down: kills programs still running inside, releases every namespace. Idempotent. */
     @Override
     public void close() {

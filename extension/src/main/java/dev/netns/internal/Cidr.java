@@ -32,7 +32,7 @@ public record Cidr(Ipv4Address address, int prefixLength) {
             throw new IllegalArgumentException("'" + text + "' is not a CIDR: " + e.getMessage(), e);
         }
         String prefix = text.substring(slash + 1);
-        if (prefix.isEmpty() || prefix.length() > 2 || !prefix.chars().allMatch(Character::isDigit)) {
+        if (prefix.isEmpty() || prefix.length() > 2 || !prefix.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException("'" + text + "' is not a CIDR: prefix length '" + prefix + "' is not a number from 0 to 32");
         }
         int length = Integer.parseInt(prefix);

@@ -22,7 +22,7 @@ public record Ipv4Address(int value) {
         }
         int value = 0;
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
                     || (part.length() > 1 && part.startsWith("0"))) {
                 throw new IllegalArgumentException("'" + text + "' is not an IPv4 address ('" + part + "' is not a number from 0 to 255)");
             }

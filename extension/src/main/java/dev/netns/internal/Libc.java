@@ -54,6 +54,9 @@ final class Libc {
     static native int if_nametoindex(String name);
 
     static final long MS_BIND = 4096;
+    static final long MS_REC = 16384;
+    static final long MS_PRIVATE = 1 << 18;
+    static final int CLONE_NEWNS = 0x00020000;
 
     static native int mount(String source, String target, String filesystemType, long flags, String data)
             throws LastErrorException;
@@ -65,6 +68,15 @@ final class Libc {
     static final int FALLOC_FL_PUNCH_HOLE = 2;
     static final int SIGKILL = 9;
     static final int SIGTERM = 15;
+
+    static final int AF_INET = 2;
+    static final int SOCK_DGRAM = 2;
+    static final int IPPROTO_ICMP = 1;
+    static final int POLLIN = 1;
+
+    static native int connect(int fd, byte[] address, int length) throws LastErrorException;
+
+    static native int poll(int[] pollfd, int count, int timeoutMillis) throws LastErrorException;
 
     static native int memfd_create(String name, int flags) throws LastErrorException;
 

@@ -18,7 +18,6 @@ import java.util.concurrent.Callable;
 /** The {@link NetNs} of a running topology: a logical name over a {@link NamespaceThread}. */
 public final class NamespaceHandle implements NetNs, AutoCloseable {
 
-    private static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
 
     private final String name;
     private final NamespaceThread thread;
@@ -26,8 +25,14 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private final ProgramRunner programs;
     private final long inode;
     private volatile boolean entered;
+    private volatile boolean hostsMounted;
+    private final java.util.function.Supplier<HostsFile> hostsFile;
+    private final java.util.function.Function<String, NamespaceHandle> peers;
 
-    NamespaceHandle(String name, NamespaceThread thread, TopologyModel model) {
+    NamespaceHandle(String name, NamespaceThread thread, TopologyModel model,
+            java.util.function.Function<String, NamespaceHandle> peers, java.util.function.Supplier<HostsFile> hostsFile) {
+        this.peers = peers;
+        this.hostsFile = hostsFile;
         this.name = name;
         this.thread = thread;
         this.model = model;
@@ -60,7 +65,24 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     public Command command(String... command) {
         CommandBuilder builder = new CommandBuilder(programs, name, command);
         entered = true;
+        giveProgramsTheHostsFile();
         return builder;
+    }
+
+    /** Once per namespace, before its first program: the topology's names in {@code /etc/hosts}. */
+    private void giveProgramsTheHostsFile() {
+        if (!hostsMounted) {
+            synchronized (this) {
+                if (!hostsMounted) {
+                    HostsFile hosts = hostsFile.get();
+                    thread.runUnchecked(() -> {
+                        hosts.mountForCallingThread();
+                        return null;
+                    });
+                    hostsMounted = true;
+                }
+            }
+        }
     }
 
     /** Whether anything may have started a process inside: exec, start, call, or the path handed out. */
@@ -74,14 +96,55 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     }
 
     @Override
-    public PingResult ping(String address) {
-        try {
-            Ipv4Address.parse(address);
-        } catch (IllegalArgumentException e) {
-            throw new NetnsException("ping from namespace '" + name + "': " + e.getMessage(), e);
+    public PingResult ping(String address, Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new NetnsException("ping from namespace '" + name + "': the timeout must be zero or positive, not " + timeout);
         }
-        ExecResult result = exec(PING_TIMEOUT, "ping", "-n", "-c", "1", "-W", "2", address);
-        return new PingResult(name, address, result.succeeded(), (result.stdout() + result.stderr()).strip());
+        String resolved = resolve(address, "ping from namespace '" + name + "'");
+        Ipv4Address target = Ipv4Address.parse(resolved);
+        try {
+            IcmpPing.Outcome outcome = thread.runUnchecked(() -> IcmpPing.ping(target, timeout));
+            return new PingResult(name, resolved, outcome.reachable(), outcome.description());
+        } catch (KernelException e) {
+            throw new NetnsException("ping " + resolved + " from namespace '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An address as given, or the first address of the namespace so named.
+     *
+     * @throws NetnsException naming {@code action} when it is neither
+     */
+    public String resolve(String addressOrName, String action) {
+        if (addressOrName == null || addressOrName.isBlank()) {
+            throw new NetnsException(action + ": an address or a namespace name is required");
+        }
+        try {
+            Ipv4Address.parse(addressOrName);
+            return addressOrName;
+        } catch (IllegalArgumentException notAnAddress) {
+            NamespaceHandle named = peers.apply(addressOrName);
+            if (named != null) {
+                return named.address();
+            }
+            throw new NetnsException(action + ": '" + Printable.of(addressOrName) + "' is neither an IPv4 address nor a "
+                    + "namespace of this topology (" + notAnAddress.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public dev.netns.Link link(String interfaceName) {
+        if (interfaceName == null || links().stream().noneMatch(link -> link.name().equals(interfaceName))) {
+            throw new NetnsException("namespace '" + name + "' has no interface '" + Printable.of(interfaceName)
+                    + "' (it has: " + String.join(", ", links().stream().map(LinkInfo::name).toList()) + ")");
+        }
+        return new LinkHandle(this, interfaceName);
+    }
+
+    @Override
+    public String address6() {
+        throw new NetnsException("namespace '" + name + "' has no IPv6 address declared (IPv6 addresses in declarations "
+                + "are not supported by this version of netns-junit yet)");
     }
 
     @Override

@@ -68,6 +68,8 @@ public final class NamespaceThread implements AutoCloseable {
             namespace.netlink = NetlinkSocket.open();
             new RouteNetlink(namespace.netlink).setUp("lo", true);
             Sysctl.set("net/ipv4/ip_forward", forwarding ? "1" : "0");
+            // lets the JVM send ICMP echoes over a datagram socket, without raw sockets or a ping process
+            Sysctl.set("net/ipv4/ping_group_range", IcmpPing.ALL_GROUPS);
             return null;
         });
         namespace.tasks.add(namespace.creation);

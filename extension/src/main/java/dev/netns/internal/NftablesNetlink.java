@@ -43,6 +43,13 @@ final class NftablesNetlink {
     private static final int FIB_FLAG_DADDR = 2;
     private static final int RTN_LOCAL = 2;
     private static final int NAT_DNAT = 1;
+    private static final int DELTABLE = (NFNL_SUBSYS_NFTABLES << 8) | 2;
+    private static final int HOOK_INPUT = 1;
+    private static final int PRIORITY_FILTER = 0;
+    private static final int NF_DROP = 0;
+
+    /** The table that holds a namespace's partitions, apart from the NAT table. */
+    static final String PARTITION_TABLE = "netns_junit_partition";
 
     private NftablesNetlink() {
     }
@@ -74,12 +81,57 @@ final class NftablesNetlink {
     }
 
     private static NetlinkMessage chain(String name, int hook, int priority) {
+        return chain(NftRuleset.TABLE, name, hook, priority, "nat");
+    }
+
+    private static NetlinkMessage chain(String table, String name, int hook, int priority, String type) {
         return new NetlinkMessage(NEWCHAIN, CREATE).nfgenmsg(NFPROTO_IPV4, 0)
-                .attribute(1, NftRuleset.TABLE)
+                .attribute(1, table)
                 .attribute(3, name)
                 .begin(4 | NESTED).attributeBigEndian(1, hook).attributeBigEndian(2, priority).end()
                 .attributeBigEndian(5, 1)
-                .attribute(7, "nat");
+                .attribute(7, type);
+    }
+
+    /**
+     * Replaces the calling thread's namespace's partition table in one atomic batch: every
+     * packet from or to one of {@code blocked} is dropped on the way in and out. An empty set
+     * removes the table.
+     */
+    static void applyPartitions(java.util.Collection<Ipv4Address> blocked) {
+        try (NetlinkSocket socket = NetlinkSocket.open(Libc.NETLINK_NETFILTER)) {
+            socket.batch(partitionBatch(blocked), "apply the nftables partition rules");
+        }
+    }
+
+    /** The batch that replaces the partition table. Pure: touches no kernel. */
+    static List<NetlinkMessage> partitionBatch(java.util.Collection<Ipv4Address> blocked) {
+        List<NetlinkMessage> messages = new ArrayList<>();
+        messages.add(new NetlinkMessage(BATCH_BEGIN, NetlinkSocket.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
+        // create-if-missing, then delete: removes any old table without failing when there is none
+        messages.add(new NetlinkMessage(NEWTABLE, CREATE).nfgenmsg(NFPROTO_IPV4, 0).attribute(1, PARTITION_TABLE));
+        messages.add(new NetlinkMessage(DELTABLE, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK)
+                .nfgenmsg(NFPROTO_IPV4, 0).attribute(1, PARTITION_TABLE));
+        if (!blocked.isEmpty()) {
+            messages.add(new NetlinkMessage(NEWTABLE, CREATE).nfgenmsg(NFPROTO_IPV4, 0).attribute(1, PARTITION_TABLE));
+            messages.add(chain(PARTITION_TABLE, "input", HOOK_INPUT, PRIORITY_FILTER, "filter"));
+            messages.add(chain(PARTITION_TABLE, "output", HOOK_OUTPUT, PRIORITY_FILTER, "filter"));
+            for (Ipv4Address address : blocked) {
+                messages.add(dropAddress("input", 12, address));
+                messages.add(dropAddress("output", 16, address));
+            }
+        }
+        messages.add(new NetlinkMessage(BATCH_END, NetlinkSocket.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
+        return messages;
+    }
+
+    /** {@code ip saddr ADDRESS drop} (offset 12) or {@code ip daddr ADDRESS drop} (offset 16). */
+    private static NetlinkMessage dropAddress(String chain, int offset, Ipv4Address address) {
+        Rule rule = new Rule(PARTITION_TABLE, chain);
+        rule.payload(BASE_NETWORK, offset, 4);
+        rule.compare(address.bytes());
+        rule.drop();
+        return rule.message();
     }
 
     /** {@code ip saddr SOURCE [oifname "OUT"] masquerade} */
@@ -138,8 +190,12 @@ final class NftablesNetlink {
         private final NetlinkMessage message;
 
         Rule(String chain) {
+            this(NftRuleset.TABLE, chain);
+        }
+
+        Rule(String table, String chain) {
             message = new NetlinkMessage(NEWRULE, CREATE | NLM_F_APPEND).nfgenmsg(NFPROTO_IPV4, 0)
-                    .attribute(1, NftRuleset.TABLE)
+                    .attribute(1, table)
                     .attribute(2, chain)
                     .begin(4 | NESTED);
         }
@@ -184,6 +240,13 @@ final class NftablesNetlink {
         void immediate(int register, byte[] value) {
             begin("immediate").attributeBigEndian(1, register)
                     .begin(2 | NESTED).attribute(1, value).end();
+            finish();
+        }
+
+        /** {@code drop}: the verdict register gets NF_DROP. */
+        void drop() {
+            begin("immediate").attributeBigEndian(1, 0)
+                    .begin(2 | NESTED).begin(2 | NESTED).attributeBigEndian(1, NF_DROP).end().end();
             finish();
         }
 

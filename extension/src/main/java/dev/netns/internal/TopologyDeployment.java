@@ -85,6 +85,9 @@ public final class TopologyDeployment implements AutoCloseable {
                 failure = failure == null ? e : failure;
             }
         }
+        if (hostsFile != null) {
+            hostsFile.close();
+        }
         if (failure != null) {
             throw new NetnsException("could not keep every namespace (kept: " + kept + "): " + failure.getMessage(), failure);
         }
@@ -105,6 +108,64 @@ public final class TopologyDeployment implements AutoCloseable {
         releaseToWatchdog();
         reversed.forEach(NamespaceHandle::beginClose);
         reversed.forEach(NamespaceHandle::finishClose);
+        if (hostsFile != null) {
+            hostsFile.close();
+        }
+    }
+
+    private HostsFile hostsFile;
+
+    /** The topology's hosts file, made on first use (the first program started). */
+    private synchronized HostsFile hostsFile() {
+        if (hostsFile == null) {
+            Map<String, String> names = new LinkedHashMap<>();
+            for (NamespaceSpec spec : model.namespaces()) {
+                model.firstAddress(spec.name()).ifPresent(address -> names.put(spec.name(), address.toString()));
+            }
+            hostsFile = step("hosts file", "write the topology's hosts file", () -> HostsFile.create(HostsFile.render(names)));
+        }
+        return hostsFile;
+    }
+
+    private final java.util.Set<java.util.List<String>> partitions = new java.util.HashSet<>();
+
+    /**
+     * Drops all traffic between namespaces {@code a} and {@code b} ({@code heal = false}), or
+     * lets it pass again: each of the two drops, on the way in and out, every packet from or to an
+     * address of the other. Third parties and forwarding through either are untouched.
+     */
+    public synchronized void partition(String a, String b, boolean heal) {
+        String action = (heal ? "heal(" : "partition(") + '"' + Printable.of(a) + "\", \"" + Printable.of(b) + "\")";
+        for (String name : new String[] {a, b}) {
+            if (name == null || !namespaces.containsKey(name)) {
+                throw new NetnsException(action + ": no namespace '" + Printable.of(name) + "' in this topology (it has: "
+                        + String.join(", ", namespaces.keySet()) + ")");
+            }
+        }
+        if (a.equals(b)) {
+            throw new NetnsException(action + ": a namespace cannot be partitioned from itself");
+        }
+        if (closed) {
+            throw new NetnsException(action + ": the topology is closed");
+        }
+        java.util.List<String> pair = a.compareTo(b) < 0 ? java.util.List.of(a, b) : java.util.List.of(b, a);
+        boolean changed = heal ? partitions.remove(pair) : partitions.add(pair);
+        if (!changed) {
+            return;
+        }
+        for (String name : pair) {
+            java.util.Set<Ipv4Address> blocked = new java.util.LinkedHashSet<>();
+            for (java.util.List<String> other : partitions) {
+                if (other.contains(name)) {
+                    String peer = other.get(0).equals(name) ? other.get(1) : other.get(0);
+                    model.addressesOf(peer).forEach(cidr -> blocked.add(cidr.address()));
+                }
+            }
+            step(action, "apply the partition rules in namespace '" + name + "'", () -> thread(name).run(() -> {
+                NftablesNetlink.applyPartitions(blocked);
+                return null;
+            }));
+        }
     }
 
     /** How long teardown waits for the processes inside to be gone. */
@@ -167,7 +228,7 @@ public final class TopologyDeployment implements AutoCloseable {
                 NamespaceThread thread = starting.remove(spec.name());
                 step(spec.origin(), "create namespace", thread::await);
                 try {
-                    namespaces.put(spec.name(), new NamespaceHandle(spec.name(), thread, model));
+                    namespaces.put(spec.name(), new NamespaceHandle(spec.name(), thread, model, namespaces::get, this::hostsFile));
                 } catch (RuntimeException e) {
                     thread.close();
                     throw e;

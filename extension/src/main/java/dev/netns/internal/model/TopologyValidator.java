@@ -259,7 +259,7 @@ public final class TopologyValidator {
         }
         Ipv4Address to = parse(() -> Ipv4Address.parse(destination.substring(0, colon)), "destination address", origin);
         String portText = destination.substring(colon + 1);
-        if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(Character::isDigit)) {
+        if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw fail(origin, "destination '" + destination + "' has no valid port after the colon");
         }
         int toPort = Integer.parseInt(portText);

@@ -1,0 +1,109 @@
+package dev.netns.internal;
+
+import com.sun.jna.LastErrorException;
+import java.time.Duration;
+
+/**
+ * ICMP echo from the JVM, over an ICMP datagram socket ({@code SOCK_DGRAM}, {@code IPPROTO_ICMP}):
+ * no {@code ping} process and no raw socket. The socket is connected, so the kernel reports
+ * "unreachable" as soon as it knows (no route at once; a failed neighbour lookup as an error on
+ * receive). An echo is sent every {@link #INTERVAL} until the first reply or the timeout.
+ * To be used on the namespace's own thread.
+ */
+final class IcmpPing {
+
+    /** The {@code net.ipv4.ping_group_range} that lets every group open ICMP datagram sockets. */
+    static final String ALL_GROUPS = "0 2147483647";
+
+    static final Duration INTERVAL = Duration.ofMillis(200);
+
+    private static final int ECHO_REQUEST = 8;
+    private static final int ECHO_REPLY = 0;
+
+    private IcmpPing() {
+    }
+
+    /** What happened: a reply (with its round trip), or why not. */
+    record Outcome(boolean reachable, String description) {
+    }
+
+    /** Pings {@code address} from the calling thread's namespace. */
+    static Outcome ping(Ipv4Address address, Duration timeout) {
+        int fd;
+        try {
+            fd = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, Libc.IPPROTO_ICMP);
+        } catch (LastErrorException e) {
+            throw new KernelException("open an ICMP socket", e.getErrorCode(), null);
+        }
+        try {
+            byte[] socketAddress = new byte[16];
+            socketAddress[0] = (byte) Libc.AF_INET;   // sa_family, little-endian short
+            System.arraycopy(address.bytes(), 0, socketAddress, 4, 4);
+            try {
+                Libc.connect(fd, socketAddress, socketAddress.length);
+            } catch (LastErrorException e) {
+                return new Outcome(false, "connect: " + Libc.describe(e.getErrorCode()));
+            }
+            return exchange(fd, timeout);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    private static Outcome exchange(int fd, Duration timeout) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long nextSend = start;
+        int sequence = 0;
+        byte[] reply = new byte[1500];
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= nextSend) {
+                sequence++;
+                try {
+                    byte[] echo = echo(sequence);
+                    Libc.send(fd, echo, echo.length, 0);
+                } catch (LastErrorException e) {
+                    return new Outcome(false, "echo " + sequence + ": " + Libc.describe(e.getErrorCode()));
+                }
+                nextSend = now + INTERVAL.toNanos();
+            }
+            long waitUntil = Math.min(deadline, nextSend);
+            int waitMillis = (int) Math.max(0, (waitUntil - System.nanoTime() + 999_999) / 1_000_000);
+            int[] pollfd = {fd, Libc.POLLIN};
+            int ready;
+            try {
+                ready = Libc.poll(pollfd, 1, waitMillis);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == 4) {   // EINTR
+                    continue;
+                }
+                throw new KernelException("wait for an ICMP reply", e.getErrorCode(), null);
+            }
+            if (ready > 0) {
+                try {
+                    long length = Libc.recv(fd, reply, reply.length, 0);
+                    if (length >= 8 && (reply[0] & 0xff) == ECHO_REPLY) {
+                        double millis = (System.nanoTime() - start) / 1e6;
+                        return new Outcome(true, String.format("reply to echo %d after %.3f ms (%d sent)",
+                                ((reply[6] & 0xff) << 8) | (reply[7] & 0xff), millis, sequence));
+                    }
+                } catch (LastErrorException e) {
+                    return new Outcome(false, "echo " + sequence + ": " + Libc.describe(e.getErrorCode()));
+                }
+            }
+            if (System.nanoTime() >= deadline) {
+                return new Outcome(false, "no reply within " + timeout.toMillis() + " ms (" + sequence + " echoes sent)");
+            }
+        }
+    }
+
+    /** An echo request: type, code, checksum (the kernel fills it), identifier (the kernel sets it), sequence. */
+    private static byte[] echo(int sequence) {
+        byte[] packet = new byte[16];
+        packet[0] = (byte) ECHO_REQUEST;
+        packet[6] = (byte) (sequence >>> 8);
+        packet[7] = (byte) sequence;
+        return packet;
+    }
+}

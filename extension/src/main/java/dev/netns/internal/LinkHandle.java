@@ -1,0 +1,78 @@
+package dev.netns.internal;
+
+import dev.netns.Impairment;
+import dev.netns.Link;
+import dev.netns.LinkInfo;
+import dev.netns.NetnsException;
+
+/** The {@link Link} of one interface of a running namespace. */
+final class LinkHandle implements Link {
+
+    private final NamespaceHandle namespace;
+    private final String name;
+
+    LinkHandle(NamespaceHandle namespace, String name) {
+        this.namespace = namespace;
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String namespace() {
+        return namespace.name();
+    }
+
+    @Override
+    public LinkInfo info() {
+        return namespace.links().stream().filter(link -> link.name().equals(name)).findFirst()
+                .orElseThrow(() -> new NetnsException("namespace '" + namespace.name() + "' has no interface " + name
+                        + " any more"));
+    }
+
+    @Override
+    public Link down() {
+        return setUp(false);
+    }
+
+    @Override
+    public Link up() {
+        return setUp(true);
+    }
+
+    private Link setUp(boolean up) {
+        try {
+            namespace.thread().runUnchecked(() -> {
+                namespace.thread().routeNetlink().setUp(name, up);
+                return null;
+            });
+        } catch (KernelException e) {
+            throw new NetnsException("set " + name + " of namespace '" + namespace.name() + "' " + (up ? "up" : "down")
+                    + ": " + e.getMessage(), e);
+        }
+        return this;
+    }
+
+    @Override
+    public Link impair(Impairment impairment) {
+        if (impairment == null) {
+            throw new NetnsException("impair " + name + " of namespace '" + namespace.name() + "': the impairment is null");
+        }
+        throw new NetnsException("impair " + name + " of namespace '" + namespace.name() + "' with " + impairment
+                + ": link impairment is not available in this version of netns-junit (this kernel has no sch_netem; "
+                + "the user-space shaper is planned). Link.down()/up() and Topology.partition()/heal() work.");
+    }
+
+    @Override
+    public Link clearImpairment() {
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "Link[" + namespace.name() + ":" + name + "]";
+    }
+}
