@@ -49,6 +49,19 @@ class BehaviourIT {
     }
 
     @Test
+    void programsResolveNamespaceNamesWithoutTouchingTheMachinesHostsFile() throws Exception {
+        String machineHosts = java.nio.file.Files.readString(java.nio.file.Path.of("/etc/hosts"));
+        ExecResult lookup = red.exec("getent", "hosts", "blue");
+        assertThat(lookup.stdout()).as(lookup.toString()).startsWith("10.8.0.2");
+        ExecResult ping = red.exec("ping", "-n", "-c", "1", "-W", "2", "green");
+        assertThat(ping.succeeded()).as(ping.toString()).isTrue();
+        try (Program background = blue.start("sh", "-c", "getent hosts red; exec sleep 60")) {
+            background.awaitOutput("10.8.0.1", Duration.ofSeconds(5));
+        }
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/etc/hosts"))).isEqualTo(machineHosts);
+    }
+
+    @Test
     void pingFromTheJvmAnswersFastAndSaysWhyNot() {
         PingResult reply = red.ping("10.8.0.2");
         assertThat(reply.reachable()).isTrue();

@@ -2,18 +2,14 @@ package dev.netns.internal;
 
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
  * The {@code /etc/hosts} of a topology: {@code localhost} plus every namespace name with its first
- * address, so that programs inside resolve {@code blue}. It is an in-memory file (nothing on disk),
- * bind-mounted over {@code /etc/hosts} in a private mount namespace of each namespace's thread, so
+ * address, so that programs inside resolve {@code blue}. It is bind-mounted over {@code /etc/hosts} in a private mount namespace of each namespace's thread, so
  * that only programs started from that thread see it: the machine's {@code /etc/hosts} is never
  * edited.
  */
@@ -22,10 +18,10 @@ final class HostsFile implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HostsFile.class.getName());
     private static final Path ETC_HOSTS = Path.of("/etc/hosts");
 
-    private final int fd;
+    private final String text;
 
-    private HostsFile(int fd) {
-        this.fd = fd;
+    private HostsFile(String text) {
+        this.text = text;
     }
 
     /** The file's text for these names. Pure. */
@@ -36,21 +32,9 @@ final class HostsFile implements AutoCloseable {
         return text.toString();
     }
 
-    /** Writes the text into a new in-memory file. */
-    static HostsFile create(String text) throws IOException {
-        int fd;
-        try {
-            fd = Libc.memfd_create("netns-junit-hosts", Libc.MFD_CLOEXEC);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot create the topology's hosts file: " + Libc.describe(e.getErrorCode()), e);
-        }
-        try (FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            Libc.close(fd);
-            throw e;
-        }
-        return new HostsFile(fd);
+    /** A hosts file with this text. */
+    static HostsFile create(String text) {
+        return new HostsFile(text);
     }
 
     /**
@@ -63,18 +47,34 @@ final class HostsFile implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "no /etc/hosts on this machine: namespace names do not resolve in programs");
             return;
         }
+        Path file = null;
         try {
+            // the kernel bind-mounts only files of a real mount, so the text goes to a file of our private
+            // folder, which is deleted again at once: the mount keeps it alive, and nothing is left on disk
+            file = RunJournal.privateFile("hosts");
+            Files.writeString(file, text, StandardCharsets.UTF_8);
             Libc.unshare(Libc.CLONE_NEWNS);
             Libc.mount(null, "/", null, Libc.MS_REC | Libc.MS_PRIVATE, null);
-            Libc.mount("/proc/self/fd/" + fd, ETC_HOSTS.toString(), null, Libc.MS_BIND, null);
+            Libc.mount(file.toString(), ETC_HOSTS.toString(), null, Libc.MS_BIND, null);
         } catch (LastErrorException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot give programs the topology's /etc/hosts ("
                     + Libc.describe(e.getErrorCode()) + "): namespace names do not resolve inside programs");
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot write the topology's hosts file (" + e.getMessage()
+                    + "): namespace names do not resolve inside programs");
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a later sweep removes it
+                }
+            }
         }
     }
 
     @Override
     public void close() {
-        Libc.close(fd);
+        // nothing is held: each namespace's mount ends with its thread
     }
 }

@@ -37,6 +37,15 @@ final class RunJournal {
         this.channel = channel;
     }
 
+    /** A new, empty file with an unpredictable name in the private folder, never following a link. */
+    static Path privateFile(String kind) throws IOException {
+        Path file = directory().resolve(kind + "-" + UUID.randomUUID());
+        Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")))
+                .close();
+        return file;
+    }
+
     /** Creates and locks this run's journal. */
     static RunJournal create() throws IOException {
         Path directory = directory();

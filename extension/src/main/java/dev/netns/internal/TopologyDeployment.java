@@ -122,7 +122,7 @@ public final class TopologyDeployment implements AutoCloseable {
             for (NamespaceSpec spec : model.namespaces()) {
                 model.firstAddress(spec.name()).ifPresent(address -> names.put(spec.name(), address.toString()));
             }
-            hostsFile = step("hosts file", "write the topology's hosts file", () -> HostsFile.create(HostsFile.render(names)));
+            hostsFile = HostsFile.create(HostsFile.render(names));
         }
         return hostsFile;
     }
