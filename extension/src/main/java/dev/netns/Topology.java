@@ -103,6 +103,23 @@ public final class Topology implements AutoCloseable {
         deployment.partition(a, b, true);
     }
 
+    /**
+     * The topology as a Mermaid {@code graph}, which GitHub and many IDEs render: namespaces,
+     * bridges, cables with interface names and addresses, routes, NAT and port forwards.
+     */
+    public String diagram() {
+        return dev.netns.internal.TopologyPictures.diagram(deployment.model());
+    }
+
+    /**
+     * The same topology as a shell script of {@code ip} and {@code nft} commands, as the classic
+     * tutorials write them: {@code sh script.sh up} builds it with named namespaces,
+     * {@code sh script.sh down} removes them; {@code PREFIX=x- sh script.sh up} prefixes the names.
+     */
+    public String script() {
+        return dev.netns.internal.TopologyPictures.script(deployment.model());
+    }
+
     /** Tears everything down: kills programs still running inside, releases every namespace. Idempotent. */
     @Override
     public void close() {

@@ -18,7 +18,7 @@ public final class StateReport {
 
     /** Describes {@code topology} as it is now; a namespace that cannot be read says why. */
     public static String describe(Topology topology) {
-        StringBuilder text = new StringBuilder();
+        StringBuilder text = new StringBuilder("== diagram (Mermaid)\n").append(topology.diagram());
         for (NetNs namespace : topology.namespaces()) {
             text.append("== namespace ").append(namespace.name());
             if (namespace instanceof NamespaceHandle handle) {
