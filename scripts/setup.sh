@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what netns-junit needs on a Debian machine: iproute2 (ip), nftables (nft),
-# iputils-ping (ping), util-linux (nsenter), procps, and netcat-openbsd (nc), which tests and
-# samples use as a small server and client. Needs root. Java 17+ and Maven must be present.
+# iputils-ping (ping), util-linux (nsenter), procps, and netcat-openbsd (nc) and tcpdump, which
+# tests and samples use as a small server and client and to read captures. Needs root. Java 17+ and Maven must be present.
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -16,6 +16,7 @@ command -v ping >/dev/null 2>&1 || missing+=(iputils-ping)
 command -v nsenter >/dev/null 2>&1 || missing+=(util-linux)
 command -v ps >/dev/null 2>&1 || missing+=(procps)
 command -v nc >/dev/null 2>&1 || missing+=(netcat-openbsd)
+command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing: ${missing[*]}"
   apt-get update -qq

@@ -120,6 +120,13 @@ public interface NetNs {
     Link link(String interfaceName);
 
     /**
+     * Starts recording the packets that cross interface {@code interfaceName} of this namespace.
+     *
+     * @throws NetnsException when the namespace has no such interface
+     */
+    Capture capture(String interfaceName);
+
+    /**
      * The first IPv6 address declared in this namespace, without prefix.
      *
      * @throws NetnsException when none was declared

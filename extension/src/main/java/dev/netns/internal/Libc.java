@@ -73,6 +73,8 @@ final class Libc {
     static final int SOCK_DGRAM = 2;
     static final int IPPROTO_ICMP = 1;
     static final int POLLIN = 1;
+    static final int AF_PACKET = 17;
+    static final int ETH_P_ALL = 0x0003;
 
     static native int connect(int fd, byte[] address, int length) throws LastErrorException;
 

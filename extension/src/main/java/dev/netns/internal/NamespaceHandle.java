@@ -26,6 +26,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private final long inode;
     private volatile boolean entered;
     private volatile boolean hostsMounted;
+    private final java.util.List<PacketRecorder> captures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.function.Supplier<HostsFile> hostsFile;
     private final java.util.function.Function<String, NamespaceHandle> peers;
 
@@ -142,6 +143,26 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     }
 
     @Override
+    public dev.netns.Capture capture(String interfaceName) {
+        if (interfaceName == null) {
+            throw new NetnsException("capture in namespace '" + name + "': the interface name is null");
+        }
+        PacketRecorder recorder;
+        try {
+            recorder = thread.runUnchecked(() -> PacketRecorder.open(name, interfaceName));
+        } catch (IllegalStateException e) {
+            throw new NetnsException("capture on " + interfaceName + " in namespace '" + name + "': " + e.getMessage(), e);
+        }
+        captures.add(recorder);
+        return recorder;
+    }
+
+    /** The captures started here, for reports. */
+    public List<dev.netns.Capture> captures() {
+        return List.copyOf(captures);
+    }
+
+    @Override
     public String address6() {
         throw new NetnsException("namespace '" + name + "' has no IPv6 address declared (IPv6 addresses in declarations "
                 + "are not supported by this version of netns-junit yet)");
@@ -216,11 +237,13 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     /** Kills the programs started here that still run, with their children, and keeps their output. */
     void killPrograms() {
         programs.killAll();
+        captures.forEach(PacketRecorder::close);
     }
 
     /** First half of {@link #close()}: kills the programs and asks the thread to end, without waiting. */
     void beginClose() {
         programs.killAll();
+        captures.forEach(PacketRecorder::close);
         thread.requestStop();
     }
 
