@@ -1,7 +1,7 @@
 package dev.netns;
 
 /**
- * One IPv4 address on an interface of a namespace.
+ * One IPv4 or IPv6 address on an interface of a namespace (link-local IPv6 addresses included).
  *
  * @param interfaceName the interface carrying it
  * @param cidr address and prefix, {@code 192.168.15.1/24}

@@ -136,13 +136,13 @@ public interface NetNs {
     /** The interfaces of this namespace, loopback included, read from the kernel now. */
     List<LinkInfo> links();
 
-    /** The IPv4 addresses of this namespace, read from the kernel now. */
+    /** The IPv4 and IPv6 addresses of this namespace (IPv4 first), read from the kernel now. */
     List<AddressInfo> addresses();
 
-    /** The IPv4 routes of this namespace's main table, read from the kernel now. */
+    /** The IPv4 and IPv6 unicast routes of this namespace's main table, read from the kernel now. */
     List<RouteInfo> routes();
 
-    /** The IPv4 neighbour (ARP) table of this namespace, read from the kernel now. */
+    /** The neighbour tables (ARP, IPv6 neighbour discovery) of this namespace, read from the kernel now. */
     List<NeighbourInfo> neighbours();
 
     /**

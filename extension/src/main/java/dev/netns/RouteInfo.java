@@ -1,7 +1,7 @@
 package dev.netns;
 
 /**
- * One IPv4 route of a namespace's main table.
+ * One IPv4 or IPv6 route of a namespace's main table.
  *
  * @param destination {@code default} or a CIDR
  * @param gateway the next hop, or null for a directly connected network

@@ -175,8 +175,21 @@ public final class Topology implements AutoCloseable {
          * {@code "bridge:name"}. A null CIDR means no address.
          */
         public Builder veth(String leftEnd, String leftCidr, String rightEnd, String rightCidr) {
-            return add(new VethDeclaration(leftEnd, leftCidr, rightEnd, rightCidr, originOr("veth(" + quote(leftEnd)
-                    + ", " + quote(leftCidr) + ", " + quote(rightEnd) + ", " + quote(rightCidr) + ")")));
+            return veth(leftEnd, leftCidr, rightEnd, rightCidr, 0, null, null);
+        }
+
+        /**
+         * Declares a veth cable with an MTU for both ends ({@code 0}: the kernel's 1500) and MAC
+         * addresses ({@code null}: the kernel picks). CIDRs may be IPv4 or IPv6, several separated
+         * by commas ({@code "10.0.0.1/24, fd00::1/64"}).
+         */
+        public Builder veth(String leftEnd, String leftCidr, String rightEnd, String rightCidr, int mtu, String leftMac,
+                String rightMac) {
+            String extra = (mtu == 0 ? "" : ", mtu " + mtu) + (leftMac == null ? "" : ", left MAC " + quote(leftMac))
+                    + (rightMac == null ? "" : ", right MAC " + quote(rightMac));
+            return add(new VethDeclaration(leftEnd, leftCidr, rightEnd, rightCidr, mtu, leftMac, rightMac,
+                    originOr("veth(" + quote(leftEnd) + ", " + quote(leftCidr) + ", " + quote(rightEnd) + ", "
+                            + quote(rightCidr) + extra + ")")));
         }
 
         /** Declares a bridge in {@code host}; a null CIDR means no address. */

@@ -44,9 +44,13 @@ class InspectionIT {
 
     @Test
     void addressesAndRoutesAsDeclared() {
-        assertThat(net.namespace("red").addresses())
-                .containsExactly(new AddressInfo("lo", "127.0.0.1/8"), new AddressInfo("veth-red", "10.0.0.1/24"));
-        assertThat(net.namespace("red").routes()).containsExactlyInAnyOrder(
+        // IPv4 first, then IPv6: the loopback's ::1 and the kernel's own link-local address
+        assertThat(net.namespace("red").addresses()).startsWith(new AddressInfo("lo", "127.0.0.1/8"),
+                new AddressInfo("veth-red", "10.0.0.1/24"), new AddressInfo("lo", "::1/128"));
+        assertThat(net.namespace("red").addresses()).filteredOn(address -> address.cidr().startsWith("fe80:"))
+                .singleElement().satisfies(linkLocal -> assertThat(linkLocal.interfaceName()).isEqualTo("veth-red"));
+        assertThat(net.namespace("red").routes()).filteredOn(route -> !route.destination().contains(":"))
+                .containsExactlyInAnyOrder(
                 new RouteInfo("default", "10.0.0.254", "veth-red"),
                 new RouteInfo("10.0.0.0/24", null, "veth-red"),
                 new RouteInfo("192.168.7.0/24", "10.0.0.2", "veth-red"));

@@ -90,7 +90,7 @@ class TopologyValidationTest {
     @Test
     void portForwardDestinationMustBeAddressAndPort() {
         assertRejected(b -> b.portForward("red", 8080, "192.168.15.2"), "is not address:port");
-        assertRejected(b -> b.portForward("red", 8080, "blue:80"), "destination address", "'blue' is not an IPv4 address");
+        assertRejected(b -> b.portForward("red", 8080, "blue:80"), "destination address", "'blue' is not an IP address");
         assertRejected(b -> b.portForward("red", 70000, "10.0.0.2:80"), "port 70000 is out of range");
         assertRejected(b -> b.portForward("red", 80, "10.0.0.2:80", "sctp"), "protocol 'sctp' is not supported");
     }
@@ -141,6 +141,44 @@ class TopologyValidationTest {
 
         assertThat(model.namespaces()).extracting(TopologyModel.NamespaceSpec::name).containsExactly("red", "host");
         assertThat(model.namespaces().get(1).forwarding()).isTrue();
-        assertThat(model.veths().get(0).right()).isEqualTo(new EndSpec("host", "veth0", "br0", null));
+        assertThat(model.veths().get(0).right()).isEqualTo(new EndSpec("host", "veth0", "br0", java.util.List.of(), 0, null));
+    }
+
+    @Test
+    void ipv6AndSeveralAddressesPerInterfaceAreAccepted() {
+        TopologyModel model = dev.netns.internal.model.TopologyValidator.validate(java.util.List.of(
+                new NamespaceDeclaration("red", false, "n1"),
+                new NamespaceDeclaration("blue", false, "n2"),
+                new VethDeclaration("red", "10.0.0.1/24, fd00::1/64", "blue", "10.0.0.2/24,fd00::2/64", 9000,
+                        "02:00:00:00:00:01", null, "v1")));
+        assertThat(model.addressesOf("red")).extracting(Object::toString).containsExactly("10.0.0.1/24", "fd00::1/64");
+        assertThat(model.firstAddress6("blue")).map(Object::toString).contains("fd00::2");
+        assertThat(model.veths().get(0).left().mtu()).isEqualTo(9000);
+        assertThat(model.veths().get(0).left().mac()).isEqualTo("02:00:00:00:00:01");
+    }
+
+    @Test
+    void mistakesAcrossDeclarationsAreCaughtEarly() {
+        assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.1/24"),
+                "address 10.0.0.1 is declared twice in this topology");
+        assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.2/24").veth("red", "10.0.0.3/16", "blue", null),
+                "10.0.0.3/16 on red:eth1 overlaps 10.0.0.1/24 on red:eth0");
+        assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.2/24").route("red", "10.0.0.0/24", "10.0.0.2"),
+                "is connected to 10.0.0.0/24 already");
+        assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.2/24").portForward("red", 80, "10.0.0.9:80"),
+                "destination 10.0.0.9 is not an address of any namespace of this topology");
+        assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.2/24").route("red", "default", "10.0.0.0"),
+                "gateway 10.0.0.0 is the network address");
+        assertRejected(b -> b.veth("red", "fd00::1/64", "blue", "fd00::2/64").route("red", "10.9.0.0/16", "fd00::2"),
+                "a route and its next hop are of one family");
+        assertRejected(b -> b.nat("red", "fd00::/64"), "masquerade (NAT) is for IPv4 only");
+        assertRejected(b -> b.veth("red", "224.0.0.1/24", "blue", null), "is a multicast address");
+        assertRejected(b -> b.veth("red", "10.0.0.0/24", "blue", null), "is the network address of its subnet");
+        assertRejected(b -> b.veth("red", null, "blue", null, 0, "01:00:5e:00:00:01", null), "is a multicast MAC address");
+        assertRejected(b -> b.veth("red", null, "blue", null, 0, "02:00:00:00:00:0g", null), "is not a MAC address");
+        assertRejected(b -> b.veth("red", "fd00::1/64", "blue", null, 1000, null, null), "below 1280");
+        assertRejected(b -> b.veth("red", "fd00::1/64", "blue", "fd00::2/64").portForward("red", 80, "fd00::2:80"),
+                "write an IPv6 address in brackets");
+        assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.2/24\nx"), "\\n");
     }
 }

@@ -25,10 +25,11 @@ final class HostsFile implements AutoCloseable {
     }
 
     /** The file's text for these names. Pure. */
-    static String render(Map<String, String> addressByName) {
+    static String render(Map<String, String> addressByName, Map<String, String> address6ByName) {
         StringBuilder text = new StringBuilder("# the namespaces of this netns-junit topology\n")
                 .append("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
         addressByName.forEach((name, address) -> text.append(address).append('\t').append(name).append('\n'));
+        address6ByName.forEach((name, address) -> text.append(address).append('\t').append(name).append('\n'));
         return text.toString();
     }
 

@@ -1,10 +1,13 @@
 package dev.netns.internal;
 
+import dev.netns.internal.model.IpAddress;
+
 import com.sun.jna.LastErrorException;
 import java.time.Duration;
 
 /**
- * ICMP echo from the JVM, over an ICMP datagram socket ({@code SOCK_DGRAM}, {@code IPPROTO_ICMP}):
+ * ICMP echo from the JVM, over an ICMP datagram socket ({@code SOCK_DGRAM}, {@code IPPROTO_ICMP}, or
+ * {@code IPPROTO_ICMPV6} for IPv6):
  * no {@code ping} process and no raw socket. The socket is connected, so the kernel reports
  * "unreachable" as soon as it knows (no route at once; a failed neighbour lookup as an error on
  * receive). An echo is sent every {@link #INTERVAL} until the first reply or the timeout.
@@ -19,6 +22,10 @@ final class IcmpPing {
 
     private static final int ECHO_REQUEST = 8;
     private static final int ECHO_REPLY = 0;
+    private static final int ECHO_REQUEST_V6 = 128;
+    private static final int ECHO_REPLY_V6 = 129;
+    private static final int AF_INET6 = 10;
+    private static final int IPPROTO_ICMPV6 = 58;
 
     private IcmpPing() {
     }
@@ -28,29 +35,32 @@ final class IcmpPing {
     }
 
     /** Pings {@code address} from the calling thread's namespace. */
-    static Outcome ping(Ipv4Address address, Duration timeout) {
+    static Outcome ping(IpAddress address, Duration timeout) {
+        boolean ipv4 = address.isIpv4();
         int fd;
         try {
-            fd = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, Libc.IPPROTO_ICMP);
+            fd = ipv4 ? Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, Libc.IPPROTO_ICMP)
+                    : Libc.socket(AF_INET6, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, IPPROTO_ICMPV6);
         } catch (LastErrorException e) {
             throw new KernelException("open an ICMP socket", e.getErrorCode(), null);
         }
         try {
-            byte[] socketAddress = new byte[16];
-            socketAddress[0] = (byte) Libc.AF_INET;   // sa_family, little-endian short
-            System.arraycopy(address.bytes(), 0, socketAddress, 4, 4);
+            // sockaddr_in: family (host order), port, address; sockaddr_in6: family, port, flow info, address, scope
+            byte[] socketAddress = new byte[ipv4 ? 16 : 28];
+            socketAddress[0] = (byte) (ipv4 ? Libc.AF_INET : AF_INET6);
+            System.arraycopy(address.bytes(), 0, socketAddress, ipv4 ? 4 : 8, ipv4 ? 4 : 16);
             try {
                 Libc.connect(fd, socketAddress, socketAddress.length);
             } catch (LastErrorException e) {
                 return new Outcome(false, "connect: " + Libc.describe(e.getErrorCode()));
             }
-            return exchange(fd, timeout);
+            return exchange(fd, timeout, ipv4);
         } finally {
             Libc.close(fd);
         }
     }
 
-    private static Outcome exchange(int fd, Duration timeout) {
+    private static Outcome exchange(int fd, Duration timeout, boolean ipv4) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long nextSend = start;
@@ -61,7 +71,7 @@ final class IcmpPing {
             if (now >= nextSend) {
                 sequence++;
                 try {
-                    byte[] echo = echo(sequence);
+                    byte[] echo = echo(sequence, ipv4 ? ECHO_REQUEST : ECHO_REQUEST_V6);
                     Libc.send(fd, echo, echo.length, 0);
                 } catch (LastErrorException e) {
                     return new Outcome(false, "echo " + sequence + ": " + Libc.describe(e.getErrorCode()));
@@ -83,7 +93,7 @@ final class IcmpPing {
             if (ready > 0) {
                 try {
                     long length = Libc.recv(fd, reply, reply.length, 0);
-                    if (length >= 8 && (reply[0] & 0xff) == ECHO_REPLY) {
+                    if (length >= 8 && (reply[0] & 0xff) == (ipv4 ? ECHO_REPLY : ECHO_REPLY_V6)) {
                         double millis = (System.nanoTime() - start) / 1e6;
                         return new Outcome(true, String.format("reply to echo %d after %.3f ms (%d sent)",
                                 ((reply[6] & 0xff) << 8) | (reply[7] & 0xff), millis, sequence));
@@ -99,9 +109,9 @@ final class IcmpPing {
     }
 
     /** An echo request: type, code, checksum (the kernel fills it), identifier (the kernel sets it), sequence. */
-    private static byte[] echo(int sequence) {
+    private static byte[] echo(int sequence, int type) {
         byte[] packet = new byte[16];
-        packet[0] = (byte) ECHO_REQUEST;
+        packet[0] = (byte) type;
         packet[6] = (byte) (sequence >>> 8);
         packet[7] = (byte) sequence;
         return packet;

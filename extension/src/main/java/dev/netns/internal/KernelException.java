@@ -8,6 +8,11 @@ public final class KernelException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** File exists: the object is there already. */
+    static final int EEXIST = 17;
+    /** Network is unreachable: e.g. a gateway whose link is down. */
+    static final int ENETUNREACH = 101;
+
     private final int errno;
 
     KernelException(String action, int errno, String kernelText) {

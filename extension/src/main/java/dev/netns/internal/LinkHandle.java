@@ -38,9 +38,15 @@ final class LinkHandle implements Link {
         return setUp(false);
     }
 
+    /**
+     * Sets the interface up and puts back the declared routes of its namespace: the kernel deletes
+     * the routes through an interface when it goes down, and a cable put back should work as before.
+     */
     @Override
     public Link up() {
-        return setUp(true);
+        setUp(true);
+        namespace.restoreDeclaredRoutes();
+        return this;
     }
 
     private Link setUp(boolean up) {

@@ -1,5 +1,8 @@
 package dev.netns.internal;
 
+import dev.netns.internal.model.IpAddress;
+import dev.netns.internal.model.Printable;
+
 import dev.netns.AddressInfo;
 import dev.netns.Command;
 import dev.netns.ExecResult;
@@ -102,7 +105,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
             throw new NetnsException("ping from namespace '" + name + "': the timeout must be zero or positive, not " + timeout);
         }
         String resolved = resolve(address, "ping from namespace '" + name + "'");
-        Ipv4Address target = Ipv4Address.parse(resolved);
+        IpAddress target = IpAddress.parse(resolved);
         try {
             IcmpPing.Outcome outcome = thread.runUnchecked(() -> IcmpPing.ping(target, timeout));
             return new PingResult(name, resolved, outcome.reachable(), outcome.description());
@@ -121,14 +124,13 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
             throw new NetnsException(action + ": an address or a namespace name is required");
         }
         try {
-            Ipv4Address.parse(addressOrName);
-            return addressOrName;
+            return IpAddress.parse(addressOrName).toString();
         } catch (IllegalArgumentException notAnAddress) {
             NamespaceHandle named = peers.apply(addressOrName);
             if (named != null) {
-                return named.address();
+                return named.firstAddressOfAnyFamily();
             }
-            throw new NetnsException(action + ": '" + Printable.of(addressOrName) + "' is neither an IPv4 address nor a "
+            throw new NetnsException(action + ": '" + Printable.of(addressOrName) + "' is neither an IP address nor a "
                     + "namespace of this topology (" + notAnAddress.getMessage() + ")");
         }
     }
@@ -164,14 +166,23 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
 
     @Override
     public String address6() {
-        throw new NetnsException("namespace '" + name + "' has no IPv6 address declared (IPv6 addresses in declarations "
-                + "are not supported by this version of netns-junit yet)");
+        return model.firstAddress6(name)
+                .map(IpAddress::toString)
+                .orElseThrow(() -> new NetnsException("namespace '" + name + "' has no IPv6 address declared; "
+                        + "give one of its cable ends an IPv6 address (e.g. leftAddress = \"fd00::1/64\")"));
+    }
+
+    /** The first IPv4 address, or the first IPv6 one when there is no IPv4 address: what a name stands for. */
+    String firstAddressOfAnyFamily() {
+        return model.firstAddress(name).or(() -> model.firstAddress6(name)).map(IpAddress::toString)
+                .orElseThrow(() -> new NetnsException("namespace '" + name + "' has no address declared, so its name "
+                        + "cannot stand for one"));
     }
 
     @Override
     public String address() {
         return model.firstAddress(name)
-                .map(Ipv4Address::toString)
+                .map(IpAddress::toString)
                 .orElseThrow(() -> new NetnsException("namespace '" + name + "' has no IPv4 address declared; "
                         + "give one of its cable ends an address (leftAddress/rightAddress) or its bridge an address"));
     }
@@ -208,6 +219,26 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     public <T> T call(Callable<T> action) throws Exception {
         entered = true;
         return thread.run(action);
+    }
+
+    /** Adds again every declared route of this namespace that the kernel dropped (e.g. when a link went down). */
+    void restoreDeclaredRoutes() {
+        for (dev.netns.internal.model.TopologyModel.RouteSpec route : model.routes()) {
+            if (!route.namespace().equals(name)) {
+                continue;
+            }
+            try {
+                thread.runUnchecked(() -> {
+                    thread.routeNetlink().addRoute(route.destination(), route.gateway());
+                    return null;
+                });
+            } catch (KernelException e) {
+                if (e.errno() != KernelException.EEXIST && e.errno() != KernelException.ENETUNREACH) {
+                    throw new NetnsException(route.origin() + ": put the route back after the link came up: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     /** The kernel side of this namespace, for the topology's own work. */

@@ -68,6 +68,14 @@ public final class NamespaceThread implements AutoCloseable {
             namespace.netlink = NetlinkSocket.open();
             new RouteNetlink(namespace.netlink).setUp("lo", true);
             Sysctl.set("net/ipv4/ip_forward", forwarding ? "1" : "0");
+            if (Sysctl.exists("net/ipv6/conf/all/forwarding")) {
+                Sysctl.set("net/ipv6/conf/all/forwarding", forwarding ? "1" : "0");
+                // addresses usable at once, and kept while a cable is pulled out (Link.down())
+                Sysctl.set("net/ipv6/conf/default/accept_dad", "0");
+                Sysctl.set("net/ipv6/conf/all/accept_dad", "0");
+                Sysctl.set("net/ipv6/conf/default/keep_addr_on_down", "1");
+                Sysctl.set("net/ipv6/conf/all/keep_addr_on_down", "1");
+            }
             // lets the JVM send ICMP echoes over a datagram socket, without raw sockets or a ping process
             Sysctl.set("net/ipv4/ping_group_range", IcmpPing.ALL_GROUPS);
             return null;

@@ -1,5 +1,7 @@
 package dev.netns.internal;
 
+import dev.netns.internal.model.IpAddress;
+
 import dev.netns.AddressInfo;
 import dev.netns.LinkInfo;
 import dev.netns.NeighbourInfo;
@@ -20,7 +22,6 @@ import java.util.Map;
 final class NetlinkInspector {
 
     private static final int AF_UNSPEC = 0;
-    private static final int AF_INET = 2;
     private static final int RTM_GETLINK = 18;
     private static final int RTM_GETADDR = 22;
     private static final int RTM_GETROUTE = 26;
@@ -72,13 +73,13 @@ final class NetlinkInspector {
     List<AddressInfo> addresses() {
         Map<Integer, String> names = names();
         List<AddressInfo> addresses = new ArrayList<>();
-        for (ByteBuffer message : socket.dump(new NetlinkMessage(RTM_GETADDR, DUMP).ifaddrmsg(AF_INET, 0, 0, 0), "list addresses")) {
+        for (ByteBuffer message : socket.dump(new NetlinkMessage(RTM_GETADDR, DUMP).ifaddrmsg(AF_UNSPEC, 0, 0, 0, 0), "list addresses")) {
             int start = message.position();
             int prefix = message.get(start + 1) & 0xff;
             int index = message.getInt(start + 4);
             Map<Integer, byte[]> attributes = attributes(message, start + 8);
             byte[] local = attributes.getOrDefault(2, attributes.get(1));
-            addresses.add(new AddressInfo(names.getOrDefault(index, "#" + index), ipv4(local) + "/" + prefix));
+            addresses.add(new AddressInfo(names.getOrDefault(index, "#" + index), ip(local) + "/" + prefix));
         }
         return addresses;
     }
@@ -86,7 +87,7 @@ final class NetlinkInspector {
     List<RouteInfo> routes() {
         Map<Integer, String> names = names();
         List<RouteInfo> routes = new ArrayList<>();
-        for (ByteBuffer message : socket.dump(new NetlinkMessage(RTM_GETROUTE, DUMP).rtmsg(AF_INET, 0, 0, 0, 0, 0), "list routes")) {
+        for (ByteBuffer message : socket.dump(new NetlinkMessage(RTM_GETROUTE, DUMP).rtmsg(AF_UNSPEC, 0, 0, 0, 0, 0), "list routes")) {
             int start = message.position();
             int destinationLength = message.get(start + 1) & 0xff;
             int table = message.get(start + 4) & 0xff;
@@ -98,10 +99,10 @@ final class NetlinkInspector {
             if (table != RT_TABLE_MAIN || type != RTN_UNICAST) {
                 continue;
             }
-            String destination = destinationLength == 0 ? "default" : ipv4(attributes.get(1)) + "/" + destinationLength;
+            String destination = destinationLength == 0 ? "default" : ip(attributes.get(1)) + "/" + destinationLength;
             byte[] gateway = attributes.get(5);
             byte[] outInterface = attributes.get(4);
-            routes.add(new RouteInfo(destination, gateway == null ? null : ipv4(gateway),
+            routes.add(new RouteInfo(destination, gateway == null ? null : ip(gateway),
                     outInterface == null ? "?" : names.getOrDefault(integer(outInterface), "#" + integer(outInterface))));
         }
         return routes;
@@ -110,17 +111,18 @@ final class NetlinkInspector {
     List<NeighbourInfo> neighbours() {
         Map<Integer, String> names = names();
         List<NeighbourInfo> neighbours = new ArrayList<>();
-        for (ByteBuffer message : socket.dump(new NetlinkMessage(RTM_GETNEIGH, DUMP).ndmsg(AF_INET), "list neighbours")) {
+        for (ByteBuffer message : socket.dump(new NetlinkMessage(RTM_GETNEIGH, DUMP).ndmsg(AF_UNSPEC), "list neighbours")) {
             int start = message.position();
             int index = message.getInt(start + 4);
             int state = message.getShort(start + 8) & 0xffff;
             Map<Integer, byte[]> attributes = attributes(message, start + 12);
             byte[] destination = attributes.get(1);
-            if (destination == null || destination.length != 4) {
+            if (destination == null || (destination.length != 4 && destination.length != 16)
+                    || IpAddress.of(destination).isMulticast()) {
                 continue;
             }
             byte[] mac = attributes.get(2);
-            neighbours.add(new NeighbourInfo(ipv4(destination), mac == null ? null : mac(mac),
+            neighbours.add(new NeighbourInfo(ip(destination), mac == null ? null : mac(mac),
                     names.getOrDefault(index, "#" + index), neighbourState(state)));
         }
         return neighbours;
@@ -164,8 +166,8 @@ final class NetlinkInspector {
         return bytes == null ? 0 : ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).getInt();
     }
 
-    private static String ipv4(byte[] bytes) {
-        return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+    private static String ip(byte[] bytes) {
+        return IpAddress.of(bytes).toString();
     }
 
     private static String mac(byte[] bytes) {

@@ -39,8 +39,8 @@ final class NetlinkMessage {
     }
 
     /** Appends {@code struct ifaddrmsg}. */
-    NetlinkMessage ifaddrmsg(int family, int prefixLength, int scope, int index) {
-        buffer.put((byte) family).put((byte) prefixLength).put((byte) 0).put((byte) scope);
+    NetlinkMessage ifaddrmsg(int family, int prefixLength, int flags, int scope, int index) {
+        buffer.put((byte) family).put((byte) prefixLength).put((byte) flags).put((byte) scope);
         buffer.putInt(index);
         return this;
     }

@@ -1,11 +1,14 @@
 package dev.netns.internal;
 
+import dev.netns.internal.model.Cidr;
+import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.TopologyModel.NatSpec;
 import dev.netns.internal.model.TopologyModel.PortForwardSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -26,6 +29,26 @@ final class NftablesNetlink {
     private static final int NESTED = 0x8000;
     private static final int AF_UNSPEC = 0;
     private static final int NFPROTO_IPV4 = 2;
+    private static final int NFPROTO_IPV6 = 10;
+    private static final int NF_ACCEPT = 1;
+    private static final int IPPROTO_TCP = 6;
+    private static final int IPPROTO_UDP = 17;
+
+    private static final int NFTA_TABLE_NAME = 1;
+    private static final int NFTA_CHAIN_TABLE = 1;
+    private static final int NFTA_CHAIN_NAME = 3;
+    private static final int NFTA_CHAIN_HOOK = 4;
+    private static final int NFTA_CHAIN_POLICY = 5;
+    private static final int NFTA_CHAIN_TYPE = 7;
+    private static final int NFTA_HOOK_HOOKNUM = 1;
+    private static final int NFTA_HOOK_PRIORITY = 2;
+    private static final int NFTA_FIB_DREG = 1;
+    private static final int NFTA_FIB_RESULT = 2;
+    private static final int NFTA_FIB_FLAGS = 3;
+    private static final int NFTA_NAT_TYPE = 1;
+    private static final int NFTA_NAT_FAMILY = 2;
+    private static final int NFTA_NAT_REG_ADDR_MIN = 3;
+    private static final int NFTA_NAT_REG_PROTO_MIN = 5;
 
     private static final int HOOK_PREROUTING = 0;
     private static final int HOOK_OUTPUT = 3;
@@ -61,94 +84,117 @@ final class NftablesNetlink {
         }
     }
 
-    /** The batch: begin, table, chains, rules, end. Pure: touches no kernel. */
+    /**
+     * The batch: begin, the IPv4 table (masquerades, IPv4 port forwards, and a masquerade of
+     * loopback sources so that forwards also work for {@code 127.0.0.1}), the IPv6 table (IPv6 port
+     * forwards), end. Pure: touches no kernel.
+     */
     static List<NetlinkMessage> batch(List<NatSpec> nats, List<PortForwardSpec> forwards) {
+        List<PortForwardSpec> forwards4 = forwards.stream().filter(forward -> forward.to().isIpv4()).toList();
+        List<PortForwardSpec> forwards6 = forwards.stream().filter(forward -> !forward.to().isIpv4()).toList();
         List<NetlinkMessage> messages = new ArrayList<>();
         messages.add(new NetlinkMessage(BATCH_BEGIN, NetlinkSocket.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
-        messages.add(new NetlinkMessage(NEWTABLE, CREATE).nfgenmsg(NFPROTO_IPV4, 0).attribute(1, NftRuleset.TABLE));
-        if (!forwards.isEmpty()) {
-            messages.add(chain("prerouting", HOOK_PREROUTING, PRIORITY_DSTNAT));
-            forwards.forEach(forward -> messages.add(dnat("prerouting", forward)));
-            messages.add(chain("output", HOOK_OUTPUT, PRIORITY_DSTNAT));
-            forwards.forEach(forward -> messages.add(dnat("output", forward)));
+        if (!nats.isEmpty() || !forwards4.isEmpty()) {
+            messages.add(table(NFPROTO_IPV4, NftRuleset.TABLE));
+            if (!forwards4.isEmpty()) {
+                messages.add(chain(NFPROTO_IPV4, NftRuleset.TABLE, "prerouting", HOOK_PREROUTING, PRIORITY_DSTNAT, "nat"));
+                forwards4.forEach(forward -> messages.add(dnat(NFPROTO_IPV4, "prerouting", forward)));
+                messages.add(chain(NFPROTO_IPV4, NftRuleset.TABLE, "output", HOOK_OUTPUT, PRIORITY_DSTNAT, "nat"));
+                forwards4.forEach(forward -> messages.add(dnat(NFPROTO_IPV4, "output", forward)));
+            }
+            messages.add(chain(NFPROTO_IPV4, NftRuleset.TABLE, "postrouting", HOOK_POSTROUTING, PRIORITY_SRCNAT, "nat"));
+            nats.forEach(nat -> messages.add(masquerade(nat.source(), nat.out())));
+            if (!forwards4.isEmpty()) {
+                messages.add(masquerade(NftRuleset.LOOPBACK, null));
+            }
         }
-        if (!nats.isEmpty()) {
-            messages.add(chain("postrouting", HOOK_POSTROUTING, PRIORITY_SRCNAT));
-            nats.forEach(nat -> messages.add(masquerade(nat)));
+        if (!forwards6.isEmpty()) {
+            messages.add(table(NFPROTO_IPV6, NftRuleset.TABLE));
+            messages.add(chain(NFPROTO_IPV6, NftRuleset.TABLE, "prerouting", HOOK_PREROUTING, PRIORITY_DSTNAT, "nat"));
+            forwards6.forEach(forward -> messages.add(dnat(NFPROTO_IPV6, "prerouting", forward)));
+            messages.add(chain(NFPROTO_IPV6, NftRuleset.TABLE, "output", HOOK_OUTPUT, PRIORITY_DSTNAT, "nat"));
+            forwards6.forEach(forward -> messages.add(dnat(NFPROTO_IPV6, "output", forward)));
         }
         messages.add(new NetlinkMessage(BATCH_END, NetlinkSocket.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
         return messages;
     }
 
-    private static NetlinkMessage chain(String name, int hook, int priority) {
-        return chain(NftRuleset.TABLE, name, hook, priority, "nat");
+    private static NetlinkMessage table(int family, String name) {
+        return new NetlinkMessage(NEWTABLE, CREATE).nfgenmsg(family, 0).attribute(NFTA_TABLE_NAME, name);
     }
 
-    private static NetlinkMessage chain(String table, String name, int hook, int priority, String type) {
-        return new NetlinkMessage(NEWCHAIN, CREATE).nfgenmsg(NFPROTO_IPV4, 0)
-                .attribute(1, table)
-                .attribute(3, name)
-                .begin(4 | NESTED).attributeBigEndian(1, hook).attributeBigEndian(2, priority).end()
-                .attributeBigEndian(5, 1)
-                .attribute(7, type);
+    private static NetlinkMessage chain(int family, String table, String name, int hook, int priority, String type) {
+        return new NetlinkMessage(NEWCHAIN, CREATE).nfgenmsg(family, 0)
+                .attribute(NFTA_CHAIN_TABLE, table)
+                .attribute(NFTA_CHAIN_NAME, name)
+                .begin(NFTA_CHAIN_HOOK | NESTED).attributeBigEndian(NFTA_HOOK_HOOKNUM, hook)
+                .attributeBigEndian(NFTA_HOOK_PRIORITY, priority).end()
+                .attributeBigEndian(NFTA_CHAIN_POLICY, NF_ACCEPT)
+                .attribute(NFTA_CHAIN_TYPE, type);
     }
 
     /**
-     * Replaces the calling thread's namespace's partition table in one atomic batch: every
-     * packet from or to one of {@code blocked} is dropped on the way in and out. An empty set
-     * removes the table.
+     * Replaces the calling thread's namespace's partition tables (IPv4 and IPv6) in one atomic
+     * batch: every packet from or to one of {@code blocked} is dropped on the way in and out. An
+     * empty set removes the tables.
      */
-    static void applyPartitions(java.util.Collection<Ipv4Address> blocked) {
+    static void applyPartitions(Collection<IpAddress> blocked) {
         try (NetlinkSocket socket = NetlinkSocket.open(Libc.NETLINK_NETFILTER)) {
             socket.batch(partitionBatch(blocked), "apply the nftables partition rules");
         }
     }
 
-    /** The batch that replaces the partition table. Pure: touches no kernel. */
-    static List<NetlinkMessage> partitionBatch(java.util.Collection<Ipv4Address> blocked) {
+    /** The batch that replaces the partition tables. Pure: touches no kernel. */
+    static List<NetlinkMessage> partitionBatch(Collection<IpAddress> blocked) {
         List<NetlinkMessage> messages = new ArrayList<>();
         messages.add(new NetlinkMessage(BATCH_BEGIN, NetlinkSocket.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
-        // create-if-missing, then delete: removes any old table without failing when there is none
-        messages.add(new NetlinkMessage(NEWTABLE, CREATE).nfgenmsg(NFPROTO_IPV4, 0).attribute(1, PARTITION_TABLE));
-        messages.add(new NetlinkMessage(DELTABLE, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK)
-                .nfgenmsg(NFPROTO_IPV4, 0).attribute(1, PARTITION_TABLE));
-        if (!blocked.isEmpty()) {
-            messages.add(new NetlinkMessage(NEWTABLE, CREATE).nfgenmsg(NFPROTO_IPV4, 0).attribute(1, PARTITION_TABLE));
-            messages.add(chain(PARTITION_TABLE, "input", HOOK_INPUT, PRIORITY_FILTER, "filter"));
-            messages.add(chain(PARTITION_TABLE, "output", HOOK_OUTPUT, PRIORITY_FILTER, "filter"));
-            for (Ipv4Address address : blocked) {
-                messages.add(dropAddress("input", 12, address));
-                messages.add(dropAddress("output", 16, address));
+        for (int family : new int[] {NFPROTO_IPV4, NFPROTO_IPV6}) {
+            boolean ipv4 = family == NFPROTO_IPV4;
+            List<IpAddress> addresses = blocked.stream().filter(address -> address.isIpv4() == ipv4).toList();
+            // create-if-missing, then delete: removes any old table without failing when there is none
+            messages.add(table(family, PARTITION_TABLE));
+            messages.add(new NetlinkMessage(DELTABLE, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK)
+                    .nfgenmsg(family, 0).attribute(NFTA_TABLE_NAME, PARTITION_TABLE));
+            if (addresses.isEmpty()) {
+                continue;
+            }
+            messages.add(table(family, PARTITION_TABLE));
+            messages.add(chain(family, PARTITION_TABLE, "input", HOOK_INPUT, PRIORITY_FILTER, "filter"));
+            messages.add(chain(family, PARTITION_TABLE, "output", HOOK_OUTPUT, PRIORITY_FILTER, "filter"));
+            for (IpAddress address : addresses) {
+                messages.add(dropAddress(family, "input", ipv4 ? 12 : 8, address));
+                messages.add(dropAddress(family, "output", ipv4 ? 16 : 24, address));
             }
         }
         messages.add(new NetlinkMessage(BATCH_END, NetlinkSocket.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
         return messages;
     }
 
-    /** {@code ip saddr ADDRESS drop} (offset 12) or {@code ip daddr ADDRESS drop} (offset 16). */
-    private static NetlinkMessage dropAddress(String chain, int offset, Ipv4Address address) {
-        Rule rule = new Rule(PARTITION_TABLE, chain);
-        rule.payload(BASE_NETWORK, offset, 4);
-        rule.compare(address.bytes());
+    /** {@code ip saddr ADDRESS drop} or {@code ip daddr ADDRESS drop} (and the ip6 forms), by header offset. */
+    private static NetlinkMessage dropAddress(int family, String chain, int offset, IpAddress address) {
+        Rule rule = new Rule(family, PARTITION_TABLE, chain);
+        byte[] bytes = address.bytes();
+        rule.payload(BASE_NETWORK, offset, bytes.length);
+        rule.compare(bytes);
         rule.drop();
         return rule.message();
     }
 
     /** {@code ip saddr SOURCE [oifname "OUT"] masquerade} */
-    private static NetlinkMessage masquerade(NatSpec nat) {
-        Rule rule = new Rule("postrouting");
-        int prefix = nat.source().prefixLength();
+    private static NetlinkMessage masquerade(Cidr source, String out) {
+        Rule rule = new Rule(NFPROTO_IPV4, NftRuleset.TABLE, "postrouting");
+        int prefix = source.prefixLength();
         if (prefix > 0) {
             rule.payload(BASE_NETWORK, 12, 4);
             if (prefix < 32) {
                 rule.bitwise(mask(prefix), new byte[4]);
             }
-            rule.compare(nat.source().network().bytes());
+            rule.compare(source.network().bytes());
         }
-        if (nat.out() != null) {
+        if (out != null) {
             rule.meta(META_OIFNAME);
             byte[] name = new byte[16];
-            byte[] text = nat.out().getBytes(StandardCharsets.US_ASCII);
+            byte[] text = out.getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(text, 0, name, 0, text.length);
             rule.compare(name);
         }
@@ -156,21 +202,21 @@ final class NftablesNetlink {
         return rule.message();
     }
 
-    /** {@code fib daddr type local PROTOCOL dport PORT dnat to ADDRESS:PORT} */
-    private static NetlinkMessage dnat(String chain, PortForwardSpec forward) {
-        Rule rule = new Rule(chain);
-        rule.begin("fib").attributeBigEndian(1, REG_1).attributeBigEndian(2, FIB_RESULT_ADDRTYPE)
-                .attributeBigEndian(3, FIB_FLAG_DADDR);
+    /** {@code fib daddr type local PROTOCOL dport PORT dnat to ADDRESS:PORT} (ip or ip6). */
+    private static NetlinkMessage dnat(int family, String chain, PortForwardSpec forward) {
+        Rule rule = new Rule(family, NftRuleset.TABLE, chain);
+        rule.begin("fib").attributeBigEndian(NFTA_FIB_DREG, REG_1).attributeBigEndian(NFTA_FIB_RESULT, FIB_RESULT_ADDRTYPE)
+                .attributeBigEndian(NFTA_FIB_FLAGS, FIB_FLAG_DADDR);
         rule.finish();
         rule.compare(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(RTN_LOCAL).array());
         rule.meta(META_L4PROTO);
-        rule.compare(new byte[] {(byte) ("udp".equals(forward.protocol()) ? 17 : 6)});
+        rule.compare(new byte[] {(byte) ("udp".equals(forward.protocol()) ? IPPROTO_UDP : IPPROTO_TCP)});
         rule.payload(BASE_TRANSPORT, 2, 2);
         rule.compare(port(forward.port()));
         rule.immediate(REG_1, forward.to().bytes());
         rule.immediate(REG_2, port(forward.toPort()));
-        rule.begin("nat").attributeBigEndian(1, NAT_DNAT).attributeBigEndian(2, NFPROTO_IPV4)
-                .attributeBigEndian(3, REG_1).attributeBigEndian(5, REG_2);
+        rule.begin("nat").attributeBigEndian(NFTA_NAT_TYPE, NAT_DNAT).attributeBigEndian(NFTA_NAT_FAMILY, family)
+                .attributeBigEndian(NFTA_NAT_REG_ADDR_MIN, REG_1).attributeBigEndian(NFTA_NAT_REG_PROTO_MIN, REG_2);
         rule.finish();
         return rule.message();
     }
@@ -189,12 +235,8 @@ final class NftablesNetlink {
 
         private final NetlinkMessage message;
 
-        Rule(String chain) {
-            this(NftRuleset.TABLE, chain);
-        }
-
-        Rule(String table, String chain) {
-            message = new NetlinkMessage(NEWRULE, CREATE | NLM_F_APPEND).nfgenmsg(NFPROTO_IPV4, 0)
+        Rule(int family, String table, String chain) {
+            message = new NetlinkMessage(NEWRULE, CREATE | NLM_F_APPEND).nfgenmsg(family, 0)
                     .attribute(1, table)
                     .attribute(2, chain)
                     .begin(4 | NESTED);

@@ -56,12 +56,7 @@ final class PacketDecoder {
     }
 
     private static String ipv6(byte[] bytes, int offset) {
-        try {
-            byte[] address = java.util.Arrays.copyOfRange(bytes, offset, offset + 16);
-            return java.net.InetAddress.getByAddress(address).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            return "?";
-        }
+        return dev.netns.internal.model.IpAddress.of(java.util.Arrays.copyOfRange(bytes, offset, offset + 16)).toString();
     }
 
     private static String mac(byte[] bytes, int offset) {

@@ -1,5 +1,8 @@
 package dev.netns.internal;
 
+import dev.netns.internal.model.Cidr;
+import dev.netns.internal.model.IpAddress;
+
 /**
  * The rtnetlink requests a topology needs (links, addresses, routes), sent through one
  * {@link NetlinkSocket} that lives in the namespace being configured.
@@ -8,6 +11,10 @@ final class RouteNetlink {
 
     private static final int AF_UNSPEC = 0;
     private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int IFA_F_NODAD = 0x02;
+    private static final int IFLA_ADDRESS = 1;
+    private static final int IFLA_MTU = 4;
     private static final int RTM_NEWLINK = 16;
     private static final int RTM_NEWADDR = 20;
     private static final int RTM_NEWROUTE = 24;
@@ -33,6 +40,9 @@ final class RouteNetlink {
             | NetlinkSocket.NLM_F_CREATE | NetlinkSocket.NLM_F_EXCL;
     private static final int CHANGE = NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK;
 
+    /** Interface indexes handed to veth ends: far above what the kernel hands out in a fresh namespace. */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_INDEX = new java.util.concurrent.atomic.AtomicInteger(1000);
+
     private final NetlinkSocket socket;
 
     RouteNetlink(NetlinkSocket socket) {
@@ -44,14 +54,18 @@ final class RouteNetlink {
      * open as {@code peerNamespaceFd}, so the peer never appears anywhere else.
      */
     void createVeth(String localName, String peerName, int peerNamespaceFd) {
+        // Two ends with the same index in their two namespaces (both are often 2) make the kernel treat
+        // their carrier changes as not urgent, which delays them by up to a second and with them IPv6
+        // on the link; indexes unique across the JVM avoid that.
+        int localIndex = NEXT_INDEX.getAndAdd(2);
         NetlinkMessage message = new NetlinkMessage(RTM_NEWLINK, CREATE)
-                .ifinfomsg(AF_UNSPEC, 0, 0, 0)
+                .ifinfomsg(AF_UNSPEC, localIndex, 0, 0)
                 .attribute(IFLA_IFNAME, localName)
                 .begin(IFLA_LINKINFO)
                 .attribute(IFLA_INFO_KIND, "veth")
                 .begin(IFLA_INFO_DATA)
                 .begin(VETH_INFO_PEER)
-                .ifinfomsg(AF_UNSPEC, 0, 0, 0)
+                .ifinfomsg(AF_UNSPEC, localIndex + 1, 0, 0)
                 .attribute(IFLA_IFNAME, peerName)
                 .attributeInt(IFLA_NET_NS_FD, peerNamespaceFd)
                 .end()
@@ -95,21 +109,52 @@ final class RouteNetlink {
     /** Adds an IPv4 address with its prefix to an interface. */
     void addAddress(String name, Cidr cidr) {
         NetlinkMessage message = new NetlinkMessage(RTM_NEWADDR, CREATE)
-                .ifaddrmsg(AF_INET, cidr.prefixLength(), RT_SCOPE_UNIVERSE, indexOf(name))
+                .ifaddrmsg(family(cidr.address()), cidr.prefixLength(), cidr.isIpv4() ? 0 : IFA_F_NODAD,
+                        RT_SCOPE_UNIVERSE, indexOf(name))
                 .attribute(IFA_LOCAL, cidr.address().bytes())
                 .attribute(IFA_ADDRESS, cidr.address().bytes());
         socket.request(message, "add address " + cidr + " to " + name);
     }
 
     /** Adds a unicast route in the main table through a gateway. */
-    void addRoute(Cidr destination, Ipv4Address gateway) {
+    void addRoute(Cidr destination, IpAddress gateway) {
         NetlinkMessage message = new NetlinkMessage(RTM_NEWROUTE, CREATE)
-                .rtmsg(AF_INET, destination.prefixLength(), RT_TABLE_MAIN, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RTN_UNICAST);
+                .rtmsg(family(gateway), destination.prefixLength(), RT_TABLE_MAIN, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RTN_UNICAST);
         if (destination.prefixLength() > 0) {
             message.attribute(RTA_DST, destination.network().bytes());
         }
         message.attribute(RTA_GATEWAY, gateway.bytes());
         socket.request(message, "add route " + destination + " via " + gateway);
+    }
+
+    /**
+     * Sets the MTU (0: leave it) and the MAC address (null: leave it) of an interface, before it
+     * goes up.
+     */
+    void setMtuAndMac(String name, int mtu, String mac) {
+        NetlinkMessage message = new NetlinkMessage(RTM_NEWLINK, CHANGE)
+                .ifinfomsg(AF_UNSPEC, 0, 0, 0)
+                .attribute(IFLA_IFNAME, name);
+        if (mtu != 0) {
+            message.attributeInt(IFLA_MTU, mtu);
+        }
+        if (mac != null) {
+            message.attribute(IFLA_ADDRESS, macBytes(mac));
+        }
+        socket.request(message, "set " + (mtu != 0 ? "MTU " + mtu + " " : "") + (mac != null ? "MAC " + mac + " " : "")
+                + "on " + name);
+    }
+
+    private static byte[] macBytes(String mac) {
+        byte[] bytes = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            bytes[i] = (byte) Integer.parseInt(mac.substring(3 * i, 3 * i + 2), 16);
+        }
+        return bytes;
+    }
+
+    private static int family(IpAddress address) {
+        return address.isIpv4() ? AF_INET : AF_INET6;
     }
 
     private void requestNeedingModule(NetlinkMessage message, String action, String module) {

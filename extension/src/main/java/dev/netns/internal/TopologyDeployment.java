@@ -1,5 +1,9 @@
 package dev.netns.internal;
 
+import dev.netns.internal.model.Cidr;
+import dev.netns.internal.model.IpAddress;
+import dev.netns.internal.model.Printable;
+
 import dev.netns.NetnsException;
 import dev.netns.internal.model.TopologyModel;
 import dev.netns.internal.model.TopologyModel.BridgeSpec;
@@ -119,10 +123,12 @@ public final class TopologyDeployment implements AutoCloseable {
     private synchronized HostsFile hostsFile() {
         if (hostsFile == null) {
             Map<String, String> names = new LinkedHashMap<>();
+            Map<String, String> names6 = new LinkedHashMap<>();
             for (NamespaceSpec spec : model.namespaces()) {
                 model.firstAddress(spec.name()).ifPresent(address -> names.put(spec.name(), address.toString()));
+                model.firstAddress6(spec.name()).ifPresent(address -> names6.put(spec.name(), address.toString()));
             }
-            hostsFile = HostsFile.create(HostsFile.render(names));
+            hostsFile = HostsFile.create(HostsFile.render(names, names6));
         }
         return hostsFile;
     }
@@ -154,7 +160,7 @@ public final class TopologyDeployment implements AutoCloseable {
             return;
         }
         for (String name : pair) {
-            java.util.Set<Ipv4Address> blocked = new java.util.LinkedHashSet<>();
+            java.util.Set<IpAddress> blocked = new java.util.LinkedHashSet<>();
             for (java.util.List<String> other : partitions) {
                 if (other.contains(name)) {
                     String peer = other.get(0).equals(name) ? other.get(1) : other.get(0);
@@ -256,6 +262,10 @@ public final class TopologyDeployment implements AutoCloseable {
                 String origin = nats.isEmpty() ? forwards.get(0).origin() : nats.get(0).origin();
                 bridges.add(spec.name(), origin, "apply the NAT ruleset", () -> {
                     try {
+                        if (forwards.stream().anyMatch(forward -> forward.to().isIpv4())) {
+                            // lets connections to 127.0.0.1 be forwarded out (their source is masqueraded)
+                            Sysctl.set("net/ipv4/conf/all/route_localnet", "1");
+                        }
                         NftablesNetlink.apply(nats, forwards);
                     } catch (KernelException e) {
                         throw new NetnsException(origin + ": the kernel refused the NAT ruleset of namespace '" + spec.name()
@@ -268,8 +278,8 @@ public final class TopologyDeployment implements AutoCloseable {
             bridges.add(bridge.namespace(), bridge.origin(), "create bridge " + bridge.name(), () -> {
                 RouteNetlink netlink = thread(bridge.namespace()).routeNetlink();
                 netlink.createBridge(bridge.name());
-                if (bridge.cidr() != null) {
-                    netlink.addAddress(bridge.name(), bridge.cidr());
+                for (Cidr cidr : bridge.cidrs()) {
+                    netlink.addAddress(bridge.name(), cidr);
                 }
                 netlink.setUp(bridge.name(), true);
                 setBridgeNetfilter(bridge);
@@ -378,8 +388,11 @@ public final class TopologyDeployment implements AutoCloseable {
         if (end.isBridgePort()) {
             netlink.setMaster(end.interfaceName(), end.bridge());
         }
-        if (end.cidr() != null) {
-            netlink.addAddress(end.interfaceName(), end.cidr());
+        if (end.mtu() != 0 || end.mac() != null) {
+            netlink.setMtuAndMac(end.interfaceName(), end.mtu(), end.mac());
+        }
+        for (Cidr cidr : end.cidrs()) {
+            netlink.addAddress(end.interfaceName(), cidr);
         }
         netlink.setUp(end.interfaceName(), true);
     }

@@ -1,5 +1,6 @@
 package dev.netns.internal;
 
+import dev.netns.internal.model.Cidr;
 import dev.netns.internal.model.TopologyModel;
 import dev.netns.internal.model.TopologyModel.BridgeSpec;
 import dev.netns.internal.model.TopologyModel.EndSpec;
@@ -46,7 +47,7 @@ public final class TopologyPictures {
         }
         for (BridgeSpec bridge : model.bridges()) {
             text.append("  ").append(bridgeId(bridge.name())).append("{{\"").append(bridge.name()).append(" (bridge in ")
-                .append(bridge.namespace()).append(')').append(bridge.cidr() == null ? "" : "<br/>" + bridge.cidr())
+                .append(bridge.namespace()).append(')').append(bridge.cidrs().isEmpty() ? "" : "<br/>" + joined(bridge.cidrs()))
                 .append("\"}}\n");
             text.append("  ").append(nodeId(bridge.namespace())).append(" -.- ").append(bridgeId(bridge.name())).append('\n');
         }
@@ -68,14 +69,15 @@ public final class TopologyPictures {
             up.append("  ip netns add \"${PREFIX}").append(namespace.name()).append("\"\n");
             up.append("  ip -n \"${PREFIX}").append(namespace.name()).append("\" link set lo up\n");
             if (namespace.forwarding()) {
-                up.append("  ip netns exec \"${PREFIX}").append(namespace.name()).append("\" sysctl -qw net.ipv4.ip_forward=1\n");
+                up.append("  ip netns exec \"${PREFIX}").append(namespace.name()).append("\" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1\n");
             }
         }
         for (BridgeSpec bridge : model.bridges()) {
             String ns = ns(bridge.namespace());
             up.append("  ip -n ").append(ns).append(" link add ").append(bridge.name()).append(" type bridge\n");
-            if (bridge.cidr() != null) {
-                up.append("  ip -n ").append(ns).append(" addr add ").append(bridge.cidr()).append(" dev ").append(bridge.name()).append('\n');
+            for (Cidr cidr : bridge.cidrs()) {
+                up.append("  ip -n ").append(ns).append(" addr add ").append(cidr).append(" dev ").append(bridge.name())
+                    .append(cidr.isIpv4() ? "" : " nodad").append('\n');
             }
             up.append("  ip -n ").append(ns).append(" link set ").append(bridge.name()).append(" up\n");
         }
@@ -89,9 +91,17 @@ public final class TopologyPictures {
                     up.append("  ip -n ").append(ns).append(" link set ").append(end.interfaceName()).append(" master ")
                         .append(end.bridge()).append('\n');
                 }
-                if (end.cidr() != null) {
-                    up.append("  ip -n ").append(ns).append(" addr add ").append(end.cidr()).append(" dev ")
-                        .append(end.interfaceName()).append('\n');
+                if (end.mtu() != 0) {
+                    up.append("  ip -n ").append(ns).append(" link set ").append(end.interfaceName()).append(" mtu ")
+                        .append(end.mtu()).append('\n');
+                }
+                if (end.mac() != null) {
+                    up.append("  ip -n ").append(ns).append(" link set ").append(end.interfaceName()).append(" address ")
+                        .append(end.mac()).append('\n');
+                }
+                for (Cidr cidr : end.cidrs()) {
+                    up.append("  ip -n ").append(ns).append(" addr add ").append(cidr).append(" dev ")
+                        .append(end.interfaceName()).append(cidr.isIpv4() ? "" : " nodad").append('\n');
                 }
                 up.append("  ip -n ").append(ns).append(" link set ").append(end.interfaceName()).append(" up\n");
             }
@@ -123,6 +133,10 @@ public final class TopologyPictures {
                 + "esac\n";
     }
 
+    private static String joined(List<Cidr> cidrs) {
+        return String.join(", ", cidrs.stream().map(Cidr::toString).toList());
+    }
+
     private static String ns(String name) {
         return "\"${PREFIX}" + name + "\"";
     }
@@ -137,7 +151,7 @@ public final class TopologyPictures {
 
     private static String endLabel(EndSpec end) {
         return (end.isBridgePort() ? end.namespace() + ":" : "") + end.interfaceName()
-                + (end.cidr() == null ? "" : " " + end.cidr());
+                + (end.cidrs().isEmpty() ? "" : " " + joined(end.cidrs()));
     }
 
     private static String nodeId(String namespace) {

@@ -100,7 +100,8 @@ final class TopologyDeclarations {
             origin(bridge, where).bridge(bridge.value(), emptyToNull(bridge.address()), bridge.in(), bridge.netfilter());
         }
         for (VethPair veth : findAll(element, VethPair.class)) {
-            origin(veth, where).veth(veth.left(), emptyToNull(veth.leftAddress()), veth.right(), emptyToNull(veth.rightAddress()));
+            origin(veth, where).veth(veth.left(), emptyToNull(veth.leftAddress()), veth.right(),
+                    emptyToNull(veth.rightAddress()), veth.mtu(), emptyToNull(veth.leftMac()), emptyToNull(veth.rightMac()));
         }
         for (Route route : findAll(element, Route.class)) {
             origin(route, where).route(route.in(), route.to(), route.via());

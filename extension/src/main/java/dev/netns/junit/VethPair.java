@@ -19,6 +19,8 @@ import java.lang.annotation.Target;
  * <pre>{@code
  * @VethPair(left = "red:veth-red", leftAddress = "192.168.15.1/24",
  *           right = "blue:veth-blue", rightAddress = "192.168.15.2/24")
+ * @VethPair(left = "red", leftAddress = "10.0.0.1/24, fd00::1/64",
+ *           right = "blue", rightAddress = "10.0.0.2/24, fd00::2/64", mtu = 9000)
  * }</pre>
  */
 @Documented
@@ -34,11 +36,23 @@ public @interface VethPair {
     /** The right end. */
     String right();
 
-    /** The left end's address as CIDR ({@code 192.168.15.1/24}); empty for none. */
+    /**
+     * The left end's address as CIDR, IPv4 or IPv6 ({@code 192.168.15.1/24}, {@code fd00::1/64}),
+     * or several separated by commas ({@code "10.0.0.1/24, fd00::1/64"}); empty for none.
+     */
     String leftAddress() default "";
 
-    /** The right end's address as CIDR; empty for none. */
+    /** The right end's address(es) as CIDR; empty for none. */
     String rightAddress() default "";
+
+    /** The MTU of both ends in bytes; 0 keeps the kernel's (1500). */
+    int mtu() default 0;
+
+    /** The left end's MAC address ({@code 02:00:00:00:00:01}); empty lets the kernel pick one. */
+    String leftMac() default "";
+
+    /** The right end's MAC address; empty lets the kernel pick one. */
+    String rightMac() default "";
 
     /** The container of repeated {@link VethPair} declarations. */
     @Documented

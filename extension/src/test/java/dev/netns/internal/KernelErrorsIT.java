@@ -1,5 +1,7 @@
 package dev.netns.internal;
 
+import dev.netns.internal.model.Cidr;
+import dev.netns.internal.model.IpAddress;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
@@ -11,7 +13,7 @@ class KernelErrorsIT {
     void extendedAckTextReachesTheException() throws Exception {
         try (NamespaceThread namespace = NamespaceThread.start("netns-junit-test-errors")) {
             assertThatThrownBy(() -> namespace.run(() -> {
-                namespace.routeNetlink().addRoute(Cidr.parse("192.168.1.0/24"), Ipv4Address.parse("10.9.9.9"));
+                namespace.routeNetlink().addRoute(Cidr.parse("192.168.1.0/24"), IpAddress.parse("10.9.9.9"));
                 return null;
             }))
                     .isInstanceOf(KernelException.class)

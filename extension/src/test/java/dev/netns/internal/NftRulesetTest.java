@@ -1,5 +1,7 @@
 package dev.netns.internal;
 
+import dev.netns.internal.model.Cidr;
+import dev.netns.internal.model.IpAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netns.internal.model.TopologyModel.NatSpec;
@@ -42,7 +44,7 @@ class NftRulesetTest {
     @Test
     void portForwardRewritesIncomingAndLocalConnections() {
         String ruleset = NftRuleset.render(List.of(),
-                List.of(new PortForwardSpec("host", 8080, Ipv4Address.parse("192.168.15.2"), 80, "tcp", "o")));
+                List.of(new PortForwardSpec("host", 8080, IpAddress.parse("192.168.15.2"), 80, "tcp", "o")));
 
         assertThat(ruleset)
                 .contains("type nat hook prerouting priority dstnat;")

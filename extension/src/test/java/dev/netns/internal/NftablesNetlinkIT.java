@@ -1,5 +1,7 @@
 package dev.netns.internal;
 
+import dev.netns.internal.model.Cidr;
+import dev.netns.internal.model.IpAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netns.internal.model.TopologyModel.NatSpec;
@@ -18,8 +20,8 @@ class NftablesNetlinkIT {
                 new NatSpec("host", Cidr.parse("172.16.0.9/32"), null, "o"),
                 new NatSpec("host", Cidr.DEFAULT, "eth2", "o"));
         List<PortForwardSpec> forwards = List.of(
-                new PortForwardSpec("host", 8080, Ipv4Address.parse("192.168.15.2"), 80, "tcp", "o"),
-                new PortForwardSpec("host", 5353, Ipv4Address.parse("10.0.0.2"), 53, "udp", "o"));
+                new PortForwardSpec("host", 8080, IpAddress.parse("192.168.15.2"), 80, "tcp", "o"),
+                new PortForwardSpec("host", 5353, IpAddress.parse("10.0.0.2"), 53, "udp", "o"));
         try (NamespaceThread namespace = NamespaceThread.start("netns-junit-test-nft")) {
             namespace.run(() -> {
                 NftablesNetlink.apply(nats, forwards);

@@ -17,9 +17,17 @@ public sealed interface Declaration {
     record BridgeDeclaration(String name, String cidr, String in, boolean netfilter, String origin) implements Declaration {
     }
 
-    /** {@code veth(leftEnd, leftCidr, rightEnd, rightCidr)}; CIDRs may be null. */
-    record VethDeclaration(String leftEnd, String leftCidr, String rightEnd, String rightCidr, String origin)
-            implements Declaration {
+    /**
+     * {@code veth(leftEnd, leftCidr, rightEnd, rightCidr)}; CIDRs may be null or list several,
+     * separated by commas; {@code mtu} 0 and null MACs mean the kernel's defaults.
+     */
+    record VethDeclaration(String leftEnd, String leftCidr, String rightEnd, String rightCidr, int mtu, String leftMac,
+            String rightMac, String origin) implements Declaration {
+
+        /** A cable with the kernel's MTU and MAC addresses. */
+        public VethDeclaration(String leftEnd, String leftCidr, String rightEnd, String rightCidr, String origin) {
+            this(leftEnd, leftCidr, rightEnd, rightCidr, 0, null, null, origin);
+        }
     }
 
     /** {@code route(in, destination, gateway)}. */

@@ -1,7 +1,5 @@
 package dev.netns.internal.model;
 
-import dev.netns.internal.Cidr;
-import dev.netns.internal.Ipv4Address;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,15 +30,19 @@ public record TopologyModel(
     }
 
     /** The first IPv4 address declared in {@code namespace}, on a cable end or a bridge. */
-    public Optional<Ipv4Address> firstAddress(String namespace) {
-        return addressesOf(namespace).stream().findFirst().map(Cidr::address);
+    public Optional<IpAddress> firstAddress(String namespace) {
+        return addressesOf(namespace).stream().filter(Cidr::isIpv4).findFirst().map(Cidr::address);
     }
 
-    /** Every address declared in {@code namespace}, in declaration order. */
+    /** The first IPv6 address declared in {@code namespace}. */
+    public Optional<IpAddress> firstAddress6(String namespace) {
+        return addressesOf(namespace).stream().filter(cidr -> !cidr.isIpv4()).findFirst().map(Cidr::address);
+    }
+
+    /** Every address declared in {@code namespace}, in declaration order, both families. */
     public List<Cidr> addressesOf(String namespace) {
         return interfacesOf(namespace).stream()
-                .map(InterfaceSpec::cidr)
-                .flatMap(Optional::stream)
+                .flatMap(spec -> spec.cidrs().stream())
                 .toList();
     }
 
@@ -48,28 +50,41 @@ public record TopologyModel(
     public List<InterfaceSpec> interfacesOf(String namespace) {
         var bridgeInterfaces = bridges.stream()
                 .filter(bridge -> bridge.namespace().equals(namespace))
-                .map(bridge -> new InterfaceSpec(bridge.name(), Optional.ofNullable(bridge.cidr())));
+                .map(bridge -> new InterfaceSpec(bridge.name(), bridge.cidrs()));
         var cableInterfaces = veths.stream()
                 .flatMap(veth -> java.util.stream.Stream.of(veth.left(), veth.right()))
                 .filter(end -> end.namespace().equals(namespace))
-                .map(end -> new InterfaceSpec(end.interfaceName(), Optional.ofNullable(end.cidr())));
+                .map(end -> new InterfaceSpec(end.interfaceName(), end.cidrs()));
         return java.util.stream.Stream.concat(cableInterfaces, bridgeInterfaces).toList();
     }
 
-    /** An interface's name and optional address. */
-    public record InterfaceSpec(String name, Optional<Cidr> cidr) {
+    /** An interface's name and addresses. */
+    public record InterfaceSpec(String name, List<Cidr> cidrs) {
     }
 
     /** A namespace; {@code forwarding} is the value IPv4 forwarding gets. */
     public record NamespaceSpec(String name, boolean forwarding, String origin) {
     }
 
-    /** A bridge in {@code namespace}; {@code cidr} may be null. */
-    public record BridgeSpec(String name, String namespace, Cidr cidr, boolean netfilter, String origin) {
+    /** A bridge in {@code namespace} with its addresses (maybe none). */
+    public record BridgeSpec(String name, String namespace, List<Cidr> cidrs, boolean netfilter, String origin) {
+
+        /** Copies the list so the spec stays immutable. */
+        public BridgeSpec {
+            cidrs = List.copyOf(cidrs);
+        }
     }
 
-    /** One end of a cable: an interface in a namespace, maybe a port of a bridge there. */
-    public record EndSpec(String namespace, String interfaceName, String bridge, Cidr cidr) {
+    /**
+     * One end of a cable: an interface in a namespace, maybe a port of a bridge there, with its
+     * addresses, MTU (0: the kernel's) and MAC address (null: the kernel's).
+     */
+    public record EndSpec(String namespace, String interfaceName, String bridge, List<Cidr> cidrs, int mtu, String mac) {
+
+        /** Copies the list so the spec stays immutable. */
+        public EndSpec {
+            cidrs = List.copyOf(cidrs);
+        }
 
         /** Whether this end is plugged into a bridge. */
         public boolean isBridgePort() {
@@ -82,7 +97,7 @@ public record TopologyModel(
     }
 
     /** A static route through a gateway. */
-    public record RouteSpec(String namespace, Cidr destination, Ipv4Address gateway, String origin) {
+    public record RouteSpec(String namespace, Cidr destination, IpAddress gateway, String origin) {
     }
 
     /** Masquerade of traffic from {@code source}, optionally only out of interface {@code out}. */
@@ -90,6 +105,6 @@ public record TopologyModel(
     }
 
     /** Destination NAT of {@code protocol} connections to {@code port} onto {@code to}:{@code toPort}. */
-    public record PortForwardSpec(String namespace, int port, Ipv4Address to, int toPort, String protocol, String origin) {
+    public record PortForwardSpec(String namespace, int port, IpAddress to, int toPort, String protocol, String origin) {
     }
 }

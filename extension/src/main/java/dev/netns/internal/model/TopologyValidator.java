@@ -1,8 +1,7 @@
 package dev.netns.internal.model;
 
 import dev.netns.NetnsException;
-import dev.netns.internal.Cidr;
-import dev.netns.internal.Ipv4Address;
+
 import dev.netns.internal.model.Declaration.BridgeDeclaration;
 import dev.netns.internal.model.Declaration.NamespaceDeclaration;
 import dev.netns.internal.model.Declaration.NatDeclaration;
@@ -40,6 +39,14 @@ public final class TopologyValidator {
     private final Map<String, NamespaceSpec> namespaces = new LinkedHashMap<>();
     private final Map<String, BridgeSpec> bridges = new LinkedHashMap<>();
     private final Map<String, Set<String>> interfaceNames = new HashMap<>();
+    /** Every interface address declared so far, with where it was declared, to find duplicates. */
+    private final Map<IpAddress, String> addressOrigins = new HashMap<>();
+    /** Per namespace: the networks of its interfaces, to find overlaps between two interfaces. */
+    private final Map<String, List<AddressPlacement>> placements = new HashMap<>();
+
+    /** An address on one interface of a namespace, and the declaration that put it there. */
+    private record AddressPlacement(String interfaceName, Cidr cidr, String origin) {
+    }
 
     private TopologyValidator() {
     }
@@ -72,6 +79,13 @@ public final class TopologyValidator {
                 nats.add(nat(nat));
             } else if (declaration instanceof PortForwardDeclaration forward) {
                 portForwards.add(portForward(forward));
+            }
+        }
+        for (PortForwardSpec forward : portForwards) {
+            if (!addressOrigins.containsKey(forward.to())) {
+                throw fail(forward.origin(), "destination " + forward.to() + " is not an address of any namespace of this "
+                        + "topology; a port forward must lead to one of them (declared addresses: "
+                        + new java.util.TreeSet<>(addressOrigins.keySet().stream().map(IpAddress::toString).toList()) + ")");
             }
         }
         return new TopologyModel(List.copyOf(namespaces.values()), List.copyOf(bridges.values()), veths, routes, nats,
@@ -137,9 +151,10 @@ public final class TopologyValidator {
                 }
                 String in = bridge.in() == null ? TopologyModel.HOST : bridge.in();
                 requireNamespace(in, "bridge '" + bridge.name() + "' is in", origin);
-                Cidr cidr = bridge.cidr() == null ? null : parseCidr(bridge.cidr(), "address", origin);
+                List<Cidr> cidrs = parseInterfaceCidrs(bridge.cidr(), "address", origin);
                 claimInterface(in, bridge.name(), origin);
-                bridges.put(bridge.name(), new BridgeSpec(bridge.name(), in, cidr, bridge.netfilter(), origin));
+                placeAddresses(in, bridge.name(), cidrs, origin);
+                bridges.put(bridge.name(), new BridgeSpec(bridge.name(), in, cidrs, bridge.netfilter(), origin));
             }
         }
     }
@@ -149,8 +164,9 @@ public final class TopologyValidator {
                 .filter(VethDeclaration.class::isInstance).map(VethDeclaration.class::cast).toList();
         List<ParsedEnd[]> parsed = new ArrayList<>();
         for (VethDeclaration cable : cables) {
-            ParsedEnd left = parseEnd(cable.leftEnd(), cable.leftCidr(), "left", cable.origin());
-            ParsedEnd right = parseEnd(cable.rightEnd(), cable.rightCidr(), "right", cable.origin());
+            ParsedEnd left = parseEnd(cable.leftEnd(), cable.leftCidr(), cable.leftMac(), cable.mtu(), "left", cable.origin());
+            ParsedEnd right = parseEnd(cable.rightEnd(), cable.rightCidr(), cable.rightMac(), cable.mtu(), "right",
+                    cable.origin());
             if (left.bridge != null && left.bridge.equals(right.bridge)) {
                 throw fail(cable.origin(), "both ends are plugged into bridge '" + left.bridge + "'; a cable needs two different ends");
             }
@@ -164,7 +180,11 @@ public final class TopologyValidator {
         List<VethSpec> veths = new ArrayList<>();
         for (int i = 0; i < cables.size(); i++) {
             ParsedEnd[] ends = parsed.get(i);
-            veths.add(new VethSpec(ends[0].toSpec(autoName(ends[0])), ends[1].toSpec(autoName(ends[1])), cables.get(i).origin()));
+            EndSpec left = ends[0].toSpec(autoName(ends[0]));
+            EndSpec right = ends[1].toSpec(autoName(ends[1]));
+            placeAddresses(left.namespace(), left.interfaceName(), left.cidrs(), cables.get(i).origin());
+            placeAddresses(right.namespace(), right.interfaceName(), right.cidrs(), cables.get(i).origin());
+            veths.add(new VethSpec(left, right, cables.get(i).origin()));
         }
         return veths;
     }
@@ -183,7 +203,7 @@ public final class TopologyValidator {
         }
     }
 
-    private ParsedEnd parseEnd(String end, String cidrText, String side, String origin) {
+    private ParsedEnd parseEnd(String end, String cidrText, String macText, int mtu, String side, String origin) {
         if (end == null || end.isBlank()) {
             throw fail(origin, side + " end is missing: write a namespace (\"red\"), \"namespace:interface\" or a bridge name");
         }
@@ -193,17 +213,95 @@ public final class TopologyValidator {
         if (interfaceName != null) {
             checkInterfaceName(interfaceName, side + " interface name", origin);
         }
-        Cidr cidr = cidrText == null ? null : parseCidr(cidrText, side + " address", origin);
+        List<Cidr> cidrs = parseInterfaceCidrs(cidrText, side + " address", origin);
+        String mac = macText == null || macText.isEmpty() ? null : checkMac(macText, side + " MAC address", origin);
+        checkMtu(mtu, cidrs, origin);
         BridgeSpec bridge = bridges.get(owner);
         if (bridge != null) {
-            if (cidr != null) {
+            if (!cidrs.isEmpty()) {
                 throw fail(origin, side + " end is plugged into bridge '" + owner + "' and cannot have an address ("
                         + cidrText + "); put the address on the bridge itself (address of @Bridge / bridge(name, cidr))");
             }
-            return new ParsedEnd(bridge.namespace(), interfaceName, owner, null);
+            return new ParsedEnd(bridge.namespace(), interfaceName, owner, List.of(), mtu, mac);
         }
         requireNamespace(owner, side + " end '" + end + "' names", origin);
-        return new ParsedEnd(owner, interfaceName, null, cidr);
+        return new ParsedEnd(owner, interfaceName, null, cidrs, mtu, mac);
+    }
+
+    /** Comma-separated CIDRs of one interface (null or blank: none); no multicast, no unspecified address. */
+    private static List<Cidr> parseInterfaceCidrs(String text, String what, String origin) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        List<Cidr> cidrs = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            Cidr cidr = parseCidr(part.strip(), what, origin);
+            if (cidr.address().isMulticast()) {
+                throw fail(origin, what + " " + cidr + " is a multicast address, which an interface cannot have");
+            }
+            if (cidr.address().isUnspecified()) {
+                throw fail(origin, what + " " + cidr + " is the unspecified address, which an interface cannot have");
+            }
+            if (cidr.isIpv4() && cidr.prefixLength() <= 30 && cidr.address().equals(cidr.network())) {
+                throw fail(origin, what + " " + cidr + " is the network address of its subnet; pick a host address, e.g. "
+                        + nextAddress(cidr.network()) + "/" + cidr.prefixLength());
+            }
+            cidrs.add(cidr);
+        }
+        return cidrs;
+    }
+
+    private static String nextAddress(IpAddress network) {
+        byte[] bytes = network.bytes();
+        bytes[bytes.length - 1]++;
+        return IpAddress.of(bytes).toString();
+    }
+
+    /** Records addresses of one interface; the same address twice, or two interfaces on overlapping networks, fail. */
+    private void placeAddresses(String namespace, String interfaceName, List<Cidr> cidrs, String origin) {
+        List<AddressPlacement> here = placements.computeIfAbsent(namespace, key -> new ArrayList<>());
+        for (Cidr cidr : cidrs) {
+            String earlier = addressOrigins.putIfAbsent(cidr.address(), origin);
+            if (earlier != null) {
+                throw fail(origin, "address " + cidr.address() + " is declared twice in this topology (first by " + earlier
+                        + ")");
+            }
+            for (AddressPlacement placed : here) {
+                if (!placed.interfaceName().equals(interfaceName) && placed.cidr().overlaps(cidr)) {
+                    throw fail(origin, cidr + " on " + namespace + ":" + interfaceName + " overlaps " + placed.cidr() + " on "
+                            + namespace + ":" + placed.interfaceName() + " (declared by " + placed.origin() + "); two "
+                            + "interfaces of one namespace on one network make its routing ambiguous");
+                }
+            }
+            here.add(new AddressPlacement(interfaceName, cidr, origin));
+        }
+    }
+
+    private static String checkMac(String text, String what, String origin) {
+        if (!text.matches("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")) {
+            throw fail(origin, what + " '" + Printable.of(text) + "' is not a MAC address like 02:00:00:00:00:01");
+        }
+        int first = Integer.parseInt(text.substring(0, 2), 16);
+        if ((first & 1) != 0) {
+            throw fail(origin, what + " " + text + " is a multicast MAC address (the lowest bit of its first byte is set); "
+                    + "use a unicast one, e.g. 02:00:00:00:00:01");
+        }
+        if (text.equals("00:00:00:00:00:00")) {
+            throw fail(origin, what + " 00:00:00:00:00:00 is not a usable MAC address");
+        }
+        return text.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static void checkMtu(int mtu, List<Cidr> cidrs, String origin) {
+        if (mtu == 0) {
+            return;
+        }
+        if (mtu < 68 || mtu > 65535) {
+            throw fail(origin, "MTU " + mtu + " is out of range 68..65535");
+        }
+        if (mtu < 1280 && cidrs.stream().anyMatch(cidr -> !cidr.isIpv4())) {
+            throw fail(origin, "MTU " + mtu + " is below 1280, the least IPv6 needs, on an end with an IPv6 address");
+        }
     }
 
     private RouteSpec route(RouteDeclaration route, TopologyModel declared) {
@@ -212,20 +310,38 @@ public final class TopologyValidator {
         if (route.destination() == null || route.destination().isBlank()) {
             throw fail(origin, "destination is missing: write a CIDR such as 192.168.1.0/24, or default");
         }
-        Cidr destination = parse(() -> Cidr.parseDestination(route.destination()), "destination", origin);
+        if (route.gateway() == null || route.gateway().isBlank()) {
+            throw fail(origin, "gateway (via) is missing: write the address of the next hop, e.g. 192.168.15.5");
+        }
+        IpAddress gateway = parse(() -> IpAddress.parse(route.gateway()), "gateway", origin);
+        Cidr destination = "default".equals(route.destination())
+                ? (gateway.isIpv4() ? Cidr.DEFAULT : Cidr.DEFAULT6)
+                : parse(() -> Cidr.parse(route.destination()), "destination", origin);
+        if (destination.isIpv4() != gateway.isIpv4()) {
+            throw fail(origin, "destination " + destination + " is " + destination.address().family() + " but gateway "
+                    + gateway + " is " + gateway.family() + "; a route and its next hop are of one family");
+        }
         if (!destination.address().equals(destination.network())) {
             throw fail(origin, "destination " + destination + " has host bits set; did you mean " + destination.network()
                     + "/" + destination.prefixLength() + "?");
         }
-        if (route.gateway() == null || route.gateway().isBlank()) {
-            throw fail(origin, "gateway (via) is missing: write the address of the next hop, e.g. 192.168.15.5");
-        }
-        Ipv4Address gateway = parse(() -> Ipv4Address.parse(route.gateway()), "gateway", origin);
         List<Cidr> networks = declared.addressesOf(route.in());
         boolean onLink = networks.stream().anyMatch(network -> network.contains(gateway) && !network.address().equals(gateway));
         if (!onLink) {
             throw fail(origin, "gateway " + gateway + " is not on any network of namespace '" + route.in()
                     + "' (its addresses: " + (networks.isEmpty() ? "none" : networks) + "); the next hop must be a neighbour");
+        }
+        for (Cidr network : networks) {
+            if (gateway.isIpv4() && network.contains(gateway) && network.prefixLength() <= 30
+                    && gateway.equals(network.network())) {
+                throw fail(origin, "gateway " + gateway + " is the network address of " + network.network() + "/"
+                        + network.prefixLength() + ", not a host on it");
+            }
+            if (!destination.isDefault() && network.prefixLength() == destination.prefixLength()
+                    && network.network().equals(destination.network())) {
+                throw fail(origin, "namespace '" + route.in() + "' is connected to " + destination + " already (address "
+                        + network + "); the kernel routes it directly, drop this route");
+            }
         }
         return new RouteSpec(route.in(), destination, gateway, origin);
     }
@@ -236,6 +352,10 @@ public final class TopologyValidator {
             throw fail(nat.origin(), "source is missing: write the CIDR of the traffic to masquerade, e.g. 192.168.15.0/24");
         }
         Cidr source = parseCidr(nat.source(), "source", nat.origin());
+        if (!source.isIpv4()) {
+            throw fail(nat.origin(), "source " + source + " is IPv6; masquerade (NAT) is for IPv4 only: give IPv6 "
+                    + "hosts routes instead");
+        }
         String out = nat.out() == null || nat.out().isBlank() ? null : nat.out();
         if (out != null && !interfaceNames.getOrDefault(nat.in(), Set.of()).contains(out)) {
             throw fail(nat.origin(), "out interface '" + out + "' is not an interface of namespace '" + nat.in()
@@ -255,9 +375,17 @@ public final class TopologyValidator {
         String destination = forward.destination();
         int colon = destination == null ? -1 : destination.lastIndexOf(':');
         if (colon < 0) {
-            throw fail(origin, "destination '" + destination + "' is not address:port (e.g. 192.168.15.2:80)");
+            throw fail(origin, "destination '" + Printable.of(destination) + "' is not address:port (e.g. 192.168.15.2:80 "
+                    + "or [fd00::2]:80)");
         }
-        Ipv4Address to = parse(() -> Ipv4Address.parse(destination.substring(0, colon)), "destination address", origin);
+        String addressText = destination.substring(0, colon);
+        if (addressText.startsWith("[") && addressText.endsWith("]")) {
+            addressText = addressText.substring(1, addressText.length() - 1);
+        } else if (addressText.indexOf(':') >= 0) {
+            throw fail(origin, "destination '" + destination + "': write an IPv6 address in brackets, e.g. [fd00::2]:80");
+        }
+        String finalAddress = addressText;
+        IpAddress to = parse(() -> IpAddress.parse(finalAddress), "destination address", origin);
         String portText = destination.substring(colon + 1);
         if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw fail(origin, "destination '" + destination + "' has no valid port after the colon");
@@ -325,14 +453,15 @@ public final class TopologyValidator {
         }
     }
 
+    /** A one-line message: control characters from the user's text are shown escaped, never raw. */
     private static NetnsException fail(String origin, String reason) {
-        return new NetnsException(origin + ": " + reason);
+        return new NetnsException(Printable.of(origin + ": " + reason));
     }
 
-    private record ParsedEnd(String namespace, String interfaceName, String bridge, Cidr cidr) {
+    private record ParsedEnd(String namespace, String interfaceName, String bridge, List<Cidr> cidrs, int mtu, String mac) {
 
         EndSpec toSpec(String name) {
-            return new EndSpec(namespace, name, bridge, cidr);
+            return new EndSpec(namespace, name, bridge, cidrs, mtu, mac);
         }
     }
 }

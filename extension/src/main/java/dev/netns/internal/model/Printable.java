@@ -1,4 +1,4 @@
-package dev.netns.internal;
+package dev.netns.internal.model;
 
 /** Makes user input safe to quote in a one-line message: control characters are shown escaped. */
 public final class Printable {
