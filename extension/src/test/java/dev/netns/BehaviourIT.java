@@ -147,6 +147,33 @@ class BehaviourIT {
         assertThatThrownBy(() -> red.link("eth9")).isInstanceOf(NetnsException.class).hasMessageContaining("eth0");
     }
 
+    @Test
+    void udpChecksNeedAnAnswer() {
+        try (java.net.DatagramSocket server = callUnchecked(() -> new java.net.DatagramSocket(5353))) {
+            Thread answerer = new Thread(() -> {
+                try {
+                    java.net.DatagramPacket packet = new java.net.DatagramPacket(new byte[2048], 2048);
+                    server.receive(packet);
+                    server.send(new java.net.DatagramPacket(packet.getData(), packet.getLength(), packet.getSocketAddress()));
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            answerer.setDaemon(true);
+            answerer.start();
+            assertThat(red).canConnectUdp("blue", 5353);
+            assertThat(red).probeTimeout(Duration.ofMillis(300)).cannotConnectUdp("blue", 5354);
+        }
+    }
+
+    private <T> T callUnchecked(java.util.concurrent.Callable<T> action) {
+        try {
+            return blue.call(action);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

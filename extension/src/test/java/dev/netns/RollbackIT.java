@@ -19,17 +19,18 @@ class RollbackIT {
     void kernelRefusalHalfWayRollsEverythingBack() throws IOException {
         long namespacesBefore = namespaceDescriptors();
 
-        // valid as declared, but the kernel already has this route: it is the connected network
+        // valid as declared, but the kernel refuses the second route to the same destination
         assertThatThrownBy(() -> Topology.builder()
                 .namespace("red")
                 .namespace("blue")
                 .bridge("br0", "10.0.0.254/24")
                 .veth("red", "10.0.0.1/24", "br0", null)
                 .veth("blue", "10.0.0.2/24", "br0", null)
-                .route("red", "10.0.0.0/24", "10.0.0.2")
+                .route("red", "10.9.0.0/16", "10.0.0.2")
+                .route("red", "10.9.0.0/16", "10.0.0.254")
                 .start())
                 .isInstanceOf(NetnsException.class)
-                .hasMessageStartingWith("route(\"red\", \"10.0.0.0/24\", \"10.0.0.2\"): add route failed")
+                .hasMessageStartingWith("route(\"red\", \"10.9.0.0/16\", \"10.0.0.254\"): add route failed")
                 .hasMessageContaining("File exists");
 
         assertThat(namespaceThreads()).isEmpty();

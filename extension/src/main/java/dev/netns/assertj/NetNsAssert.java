@@ -134,6 +134,32 @@ public class NetNsAssert extends AbstractAssert<NetNsAssert, NetNs> {
         });
     }
 
+    /**
+     * Verifies that a UDP datagram sent from the namespace to {@code address:port} is answered
+     * (any datagram back within 3 s): for services that reply, such as DNS or an echo server.
+     */
+    public NetNsAssert canConnectUdp(String address, int port) {
+        isNotNull();
+        return check(() -> {
+            String failure = tryUdp(address, port, CONNECT_TIMEOUT);
+            if (failure != null) {
+                failWithMessage("Expected namespace '%s' to get a UDP answer from %s port %d, but: %s%n%s",
+                        actual.name(), describe(address), port, failure, state());
+            }
+        });
+    }
+
+    /** Verifies that a UDP datagram sent from the namespace to {@code address:port} gets no answer within the probe timeout. */
+    public NetNsAssert cannotConnectUdp(String address, int port) {
+        isNotNull();
+        return check(() -> {
+            if (tryUdp(address, port, probeTimeout) == null) {
+                failWithMessage("Expected namespace '%s' to get no UDP answer from %s port %d, but it answered.%n%s",
+                        actual.name(), describe(address), port, state());
+            }
+        });
+    }
+
     /** Verifies that the namespace has {@code address} (with or without prefix, {@code 10.0.0.1/24} or {@code 10.0.0.1}) on some interface. */
     public NetNsAssert hasAddress(String address) {
         isNotNull();
@@ -220,6 +246,30 @@ public class NetNsAssert extends AbstractAssert<NetNsAssert, NetNs> {
             });
         } catch (Exception e) {
             throw new NetnsException("connect from namespace '" + actual.name() + "' to " + address + ":" + port
+                    + " could not be tried: " + e, e);
+        }
+    }
+
+    /** Sends one datagram from a connected UDP socket and waits for any answer; null when one came. */
+    private String tryUdp(String address, int port, Duration timeout) {
+        String resolved = resolve(address);
+        try {
+            return actual.call(() -> {
+                try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
+                    socket.connect(new InetSocketAddress(resolved, port));
+                    socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+                    byte[] probe = "netns-junit probe\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    socket.send(new java.net.DatagramPacket(probe, probe.length));
+                    socket.receive(new java.net.DatagramPacket(new byte[2048], 2048));
+                    return null;
+                } catch (java.net.SocketTimeoutException e) {
+                    return "no answer within " + timeout.toMillis() + " ms";
+                } catch (IOException e) {
+                    return e.getClass().getSimpleName() + ": " + e.getMessage();
+                }
+            });
+        } catch (Exception e) {
+            throw new NetnsException("UDP from namespace '" + actual.name() + "' to " + address + ":" + port
                     + " could not be tried: " + e, e);
         }
     }

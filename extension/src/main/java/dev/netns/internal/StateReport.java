@@ -35,6 +35,7 @@ public final class StateReport {
                 text.append("nftables:\n").append(indent(ruleset(namespace)));
                 if (namespace instanceof NamespaceHandle handle) {
                     programs(text, handle);
+                    captures(text, handle);
                 }
             } catch (Exception e) {
                 text.append("  (could not be read: ").append(e.getMessage()).append(")\n");
@@ -49,6 +50,16 @@ public final class StateReport {
             text.append("program: ").append(program).append('\n')
                 .append("  stdout:\n").append(indent(RunningProgram.tail(program.stdout())))
                 .append("  stderr:\n").append(indent(RunningProgram.tail(program.stderr())));
+        }
+    }
+
+    /** The captures of the namespace: their pcap files and the last packets recorded. */
+    private static void captures(StringBuilder text, NamespaceHandle namespace) {
+        for (dev.netns.Capture capture : namespace.captures()) {
+            List<dev.netns.CapturedPacket> packets = capture.packets();
+            text.append("capture: ").append(capture.file()).append(" (").append(packets.size()).append(" packets)\n");
+            packets.subList(Math.max(0, packets.size() - 20), packets.size())
+                    .forEach(packet -> text.append("  ").append(packet).append('\n'));
         }
     }
 

@@ -104,7 +104,10 @@ class CleanupAndDiagnosticsIT {
                 .contains("10.30.0.1/24 on eth0")
                 .contains("default via 10.30.0.254 dev eth0")
                 .contains("neighbours:")
-                .contains("table ip netns_junit", "masquerade"));
+                .contains("table ip netns_junit", "masquerade")
+                .contains("== diagram (Mermaid)", "graph LR")
+                .contains("program: Program[sh -c echo server says hello; exec sleep 60", "server says hello")
+                .contains("capture: ", "icmp 10.30.0.1 > 10.30.0.254"));
         List<FileEntry> files = results.allEvents().list().stream()
                 .flatMap(event -> event.getPayload(FileEntry.class).stream()).toList();
         assertThat(files).singleElement().satisfies(file -> {
@@ -204,6 +207,8 @@ class CleanupAndDiagnosticsIT {
 
         @Test
         void failing(@Namespace("red") NetNs red) {
+            red.capture("eth0");
+            red.start("sh", "-c", "echo server says hello; exec sleep 60").awaitOutput("hello", java.time.Duration.ofSeconds(5));
             red.ping("10.30.0.254");
             throw new AssertionError("deliberate");
         }
