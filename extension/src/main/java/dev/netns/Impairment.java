@@ -25,8 +25,16 @@ public final class Impairment {
     private final Double lossPercent;
     private final Long rateBitsPerSecond;
     private final Long seed;
+    private final double duplicatePercent;
+    private final double reorderPercent;
+    private final double corruptPercent;
+    private final double[] gilbertElliott;
 
     private Impairment(Builder builder) {
+        this.duplicatePercent = builder.duplicate;
+        this.reorderPercent = builder.reorder;
+        this.corruptPercent = builder.corrupt;
+        this.gilbertElliott = builder.gilbertElliott;
         this.delay = builder.delay;
         this.jitter = builder.jitter;
         this.lossPercent = builder.loss;
@@ -64,6 +72,44 @@ public final class Impairment {
         return seed == null ? OptionalLong.empty() : OptionalLong.of(seed);
     }
 
+    /** The share of packets sent twice, in percent (0 when unset). */
+    public double duplicate() {
+        return duplicatePercent;
+    }
+
+    /** The share of packets sent at once, ahead of delayed ones, in percent (0 when unset). */
+    public double reorder() {
+        return reorderPercent;
+    }
+
+    /** The share of packets with one bit flipped, in percent (0 when unset). */
+    public double corrupt() {
+        return corruptPercent;
+    }
+
+    /**
+     * The Gilbert-Elliott burst loss model, if set: {@code [p, r, lossInBad, lossInGood]} in
+     * percent; empty when unset.
+     */
+    public Optional<double[]> gilbertElliott() {
+        return Optional.ofNullable(gilbertElliott == null ? null : gilbertElliott.clone());
+    }
+
+    /** The same impairment with this seed (used to report the seed that was picked at random). */
+    public Impairment withSeed(long newSeed) {
+        Builder builder = new Builder();
+        builder.delay = delay;
+        builder.jitter = jitter;
+        builder.loss = lossPercent;
+        builder.rate = rateBitsPerSecond;
+        builder.duplicate = duplicatePercent;
+        builder.reorder = reorderPercent;
+        builder.corrupt = corruptPercent;
+        builder.gilbertElliott = gilbertElliott;
+        builder.seed = newSeed;
+        return new Impairment(builder);
+    }
+
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder("Impairment[");
@@ -78,6 +124,20 @@ public final class Impairment {
         }
         if (rateBitsPerSecond != null) {
             text.append("rate ").append(rateBitsPerSecond).append(" bit/s, ");
+        }
+        if (duplicatePercent > 0) {
+            text.append("duplicate ").append(duplicatePercent).append(" %, ");
+        }
+        if (reorderPercent > 0) {
+            text.append("reorder ").append(reorderPercent).append(" %, ");
+        }
+        if (corruptPercent > 0) {
+            text.append("corrupt ").append(corruptPercent).append(" %, ");
+        }
+        if (gilbertElliott != null) {
+            text.append("Gilbert-Elliott p ").append(gilbertElliott[0]).append(" % r ").append(gilbertElliott[1])
+                .append(" % loss in bad ").append(gilbertElliott[2]).append(" % in good ").append(gilbertElliott[3])
+                .append(" %, ");
         }
         if (seed != null) {
             text.append("seed ").append(seed).append(", ");
@@ -94,8 +154,49 @@ public final class Impairment {
         private Double loss;
         private Long rate;
         private Long seed;
+        private double duplicate;
+        private double reorder;
+        private double corrupt;
+        private double[] gilbertElliott;
 
         private Builder() {
+        }
+
+        /** Sends this share of packets twice, in percent. */
+        public Builder duplicate(double percent) {
+            this.duplicate = percent(percent, "duplicate");
+            return this;
+        }
+
+        /** Sends this share of packets at once, ahead of the delayed others, in percent (needs a delay). */
+        public Builder reorder(double percent) {
+            this.reorder = percent(percent, "reorder");
+            return this;
+        }
+
+        /** Flips one bit in this share of packets, in percent (the receiver's checksums then drop them). */
+        public Builder corrupt(double percent) {
+            this.corrupt = percent(percent, "corrupt");
+            return this;
+        }
+
+        /**
+         * Loses packets in bursts, by the Gilbert-Elliott model: from the good state the link turns
+         * bad with probability {@code p} per packet, and good again with {@code r}; it loses
+         * {@code lossInBad} of the packets in the bad state and {@code lossInGood} in the good one.
+         * All in percent. With {@code loss(..)} too, both apply.
+         */
+        public Builder gilbertElliott(double p, double r, double lossInBad, double lossInGood) {
+            this.gilbertElliott = new double[] {percent(p, "Gilbert-Elliott p"), percent(r, "Gilbert-Elliott r"),
+                percent(lossInBad, "Gilbert-Elliott loss in bad"), percent(lossInGood, "Gilbert-Elliott loss in good")};
+            return this;
+        }
+
+        private static double percent(double value, String what) {
+            if (!(value >= 0 && value <= 100)) {
+                throw new NetnsException("Impairment " + what + " must be a percentage from 0 to 100, not " + value);
+            }
+            return value;
         }
 
         /** A one-way delay added to every packet. */
@@ -138,6 +239,9 @@ public final class Impairment {
         public Impairment build() {
             if (jitter != null && delay == null) {
                 throw new NetnsException("Impairment jitter needs a delay to vary around: set delay(...) too");
+            }
+            if (reorder > 0 && delay == null) {
+                throw new NetnsException("Impairment reorder sends some packets ahead of delayed ones: set delay(...) too");
             }
             return new Impairment(this);
         }

@@ -30,6 +30,7 @@ class WatchdogIT {
     @Test
     void aStoppedWatchdogDoesNotHangStartOrCloseAndIsReplaced() throws Exception {
         Reaper reaper = Reaper.get();
+        Topology.builder().namespace("warm-up").start().close();   // the watchdog has answered once
         ProcessHandle stopped = reaper.process();
         int replacementsBefore = reaper.replacements();
         new ProcessBuilder("kill", "-STOP", Long.toString(stopped.pid())).start().waitFor();
@@ -39,7 +40,7 @@ class WatchdogIT {
                 assertThat(net.namespace("red").exec("true").succeeded()).isTrue();
             }
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
-            assertThat(tookMillis).as("start and close go on after the acknowledgement timeout").isLessThan(6000);
+            assertThat(tookMillis).as("start and close go on after the acknowledgement timeout").isLessThan(12_000);
             assertThat(reaper.replacements()).isEqualTo(replacementsBefore + 1);
             assertThat(reaper.process().pid()).isNotEqualTo(stopped.pid());
             assertThat(stopped.onExit().get(5, TimeUnit.SECONDS).isAlive()).as("the stopped watchdog is killed").isFalse();

@@ -223,12 +223,21 @@ public class NetNsAssert extends AbstractAssert<NetNsAssert, NetNs> {
             attempt.run();
             return myself;
         }
+        AssertionError[] last = new AssertionError[1];
         try {
-            Awaitility.await().atMost(within).pollDelay(Duration.ZERO).pollInterval(RETRY_INTERVAL)
-                    .untilAsserted(attempt::run);
+            // in this thread: an attempt is never interrupted half way, and its failure is kept
+            Awaitility.await().atMost(within).pollDelay(Duration.ZERO).pollInterval(RETRY_INTERVAL).pollInSameThread()
+                    .untilAsserted(() -> {
+                        try {
+                            attempt.run();
+                        } catch (AssertionError failure) {
+                            last[0] = failure;
+                            throw failure;
+                        }
+                    });
         } catch (ConditionTimeoutException e) {
-            String last = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            throw new AssertionError("Not true within " + within.toMillis() + " ms. The last attempt said:\n" + last, e);
+            String said = last[0] != null ? last[0].getMessage() : "(no attempt finished in time)";
+            throw new AssertionError("Not true within " + within.toMillis() + " ms. The last attempt said:\n" + said, e);
         }
         return myself;
     }

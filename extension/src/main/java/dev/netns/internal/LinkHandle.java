@@ -67,13 +67,13 @@ final class LinkHandle implements Link {
         if (impairment == null) {
             throw new NetnsException("impair " + name + " of namespace '" + namespace.name() + "': the impairment is null");
         }
-        throw new NetnsException("impair " + name + " of namespace '" + namespace.name() + "' with " + impairment
-                + ": link impairment is not available in this version of netns-junit (this kernel has no sch_netem; "
-                + "the user-space shaper is planned). Link.down()/up() and Topology.partition()/heal() work.");
+        namespace.impair(name, impairment);
+        return this;
     }
 
     @Override
     public Link clearImpairment() {
+        namespace.clearImpairment(name);
         return this;
     }
 

@@ -221,6 +221,39 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return thread.run(action);
     }
 
+    private final java.util.Map<String, LinkShaper> shapers = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.random.RandomGenerator SEEDS = new java.security.SecureRandom();
+
+    /**
+     * Impairs what leaves interface {@code interfaceName}: the first call redirects it through a
+     * shaper, later calls change the shaper in place. Without a seed, one is picked and logged.
+     */
+    synchronized void impair(String interfaceName, dev.netns.Impairment impairment) {
+        long seed = impairment.seed().orElseGet(SEEDS::nextLong);
+        dev.netns.Impairment seeded = impairment.seed().isPresent() ? impairment : impairment.withSeed(seed);
+        LinkShaper shaper = shapers.get(interfaceName);
+        if (shaper == null) {
+            shapers.put(interfaceName, LinkShaper.start(this, interfaceName, seeded, seed));
+        } else {
+            shaper.update(seeded, seed);
+        }
+        System.getLogger(NamespaceHandle.class.getName()).log(System.Logger.Level.INFO, "impaired " + name + ":"
+                + interfaceName + " with " + seeded + "; Impairment.builder()...seed(" + seed + ") replays the same choices");
+    }
+
+    /** Removes the impairment of {@code interfaceName}, if any. */
+    synchronized void clearImpairment(String interfaceName) {
+        LinkShaper shaper = shapers.remove(interfaceName);
+        if (shaper != null) {
+            shaper.close();
+        }
+    }
+
+    /** The impaired links, with their impairments and seeds, for reports. */
+    public List<String> impairments() {
+        return shapers.values().stream().map(LinkShaper::toString).toList();
+    }
+
     /** Adds again every declared route of this namespace that the kernel dropped (e.g. when a link went down). */
     void restoreDeclaredRoutes() {
         for (dev.netns.internal.model.TopologyModel.RouteSpec route : model.routes()) {
@@ -273,6 +306,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
 
     /** First half of {@link #close()}: kills the programs and asks the thread to end, without waiting. */
     void beginClose() {
+        shapers.values().forEach(LinkShaper::abandon);
         programs.killAll();
         captures.forEach(PacketRecorder::close);
         thread.requestStop();

@@ -35,7 +35,10 @@ import java.util.concurrent.TimeUnit;
 public final class Reaper {
 
     /** How long the JVM waits for the watchdog to acknowledge a message before replacing it. */
-    static final Duration ACK_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How long a new watchdog may take to answer for the first time (it has to start bash). */
+    static final Duration FIRST_ACK_TIMEOUT = Duration.ofSeconds(15);
 
     private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
 
@@ -131,7 +134,7 @@ public final class Reaper {
     private void deliver(char change, Set<Long> inodes) {
         StringBuilder lines = new StringBuilder();
         inodes.forEach(inode -> lines.append(change).append(inode).append('\n'));
-        if (ensureWatchdog() && watchdog.send(lines, ++sequence)) {
+        if (ensureWatchdog() && watchdog.send(lines, ++sequence, watchdog.answered ? ACK_TIMEOUT : FIRST_ACK_TIMEOUT)) {
             return;
         }
         replace("it did not acknowledge within " + ACK_TIMEOUT.toMillis() + " ms");
@@ -155,7 +158,7 @@ public final class Reaper {
         watchdog = startWatchdog();
         StringBuilder all = new StringBuilder();
         owned.forEach(inode -> all.append('+').append(inode).append('\n'));
-        if (!watchdog.send(all, ++sequence)) {
+        if (!watchdog.send(all, ++sequence, FIRST_ACK_TIMEOUT)) {
             LOG.log(System.Logger.Level.ERROR, "the new netns-junit watchdog does not answer either; programs "
                     + "left in namespaces of this run are only swept by the next run");
         }
@@ -180,6 +183,7 @@ public final class Reaper {
         private final Process process;
         private final OutputStream pipe;
         private final LinkedBlockingQueue<Long> acks = new LinkedBlockingQueue<>();
+        private volatile boolean answered;
 
         Watchdog(Process process) {
             this.process = process;
@@ -193,17 +197,18 @@ public final class Reaper {
          * Sends lines followed by an acknowledgement request and waits for the answer. Only one
          * batch is ever unanswered, so the pipe cannot fill up and block this JVM.
          */
-        boolean send(StringBuilder lines, long sequence) {
+        boolean send(StringBuilder lines, long sequence, Duration timeout) {
             try {
                 pipe.write((lines + "?" + sequence + "\n").getBytes(StandardCharsets.US_ASCII));
                 pipe.flush();
-                long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+                long deadline = System.nanoTime() + timeout.toNanos();
                 while (true) {
                     Long ack = acks.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     if (ack == null) {
                         return false;
                     }
                     if (ack == sequence) {
+                        answered = true;
                         return true;
                     }
                 }

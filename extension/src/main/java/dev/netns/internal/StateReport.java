@@ -36,6 +36,7 @@ public final class StateReport {
                 if (namespace instanceof NamespaceHandle handle) {
                     programs(text, handle);
                     captures(text, handle);
+                    handle.impairments().forEach(impairment -> text.append("impaired: ").append(impairment).append('\n'));
                 }
             } catch (Exception e) {
                 text.append("  (could not be read: ").append(e.getMessage()).append(")\n");
