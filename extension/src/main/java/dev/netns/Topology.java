@@ -240,6 +240,15 @@ public final class Topology implements AutoCloseable {
         }
 
         /**
+         * Impairs what leaves interface {@code end} ({@code "red:eth0"}) from the start, as
+         * {@link Link#impair(Impairment)} would.
+         */
+        public Builder impair(String end, Impairment impairment) {
+            return add(new Declaration.ImpairDeclaration(end, impairment,
+                    originOr("impair(" + quote(end) + ", " + impairment + ")")));
+        }
+
+        /**
          * Checks every declaration without creating anything.
          *
          * @throws NetnsException naming the declaration at fault and why

@@ -181,4 +181,14 @@ class TopologyValidationTest {
                 "write an IPv6 address in brackets");
         assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.2/24\nx"), "\\n");
     }
+
+    @Test
+    void impairmentsNameAnExistingCableEnd() {
+        Impairment delay = Impairment.builder().delay(java.time.Duration.ofMillis(5)).build();
+        assertRejected(b -> b.veth("red", null, "blue", null).impair("red", delay), "must name namespace and interface");
+        assertRejected(b -> b.veth("red", null, "blue", null).impair("red:eth7", delay),
+                "namespace 'red' has no cable end 'eth7' (its cable ends: [eth0])");
+        assertRejected(b -> b.veth("red", null, "blue", null).impair("red:eth0", delay).impair("red:eth0", delay),
+                "is impaired twice");
+    }
 }

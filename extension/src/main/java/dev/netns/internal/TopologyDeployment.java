@@ -305,6 +305,12 @@ public final class TopologyDeployment implements AutoCloseable {
                     () -> thread(route.namespace()).routeNetlink().addRoute(route.destination(), route.gateway()));
         }
         runSideBySide(farEndsAndRoutes);
+        for (TopologyModel.ImpairSpec impair : model.impairments()) {
+            step(impair.origin(), "impair " + impair.namespace() + ":" + impair.interfaceName(), () -> {
+                namespaces.get(impair.namespace()).impair(impair.interfaceName(), impair.impairment());
+                return null;
+            });
+        }
     }
 
     /** Kernel work for one step, run on its namespace's thread. */

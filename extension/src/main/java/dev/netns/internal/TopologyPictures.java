@@ -51,6 +51,10 @@ public final class TopologyPictures {
                 .append("\"}}\n");
             text.append("  ").append(nodeId(bridge.namespace())).append(" -.- ").append(bridgeId(bridge.name())).append('\n');
         }
+        for (TopologyModel.ImpairSpec impair : model.impairments()) {
+            text.append("  %% impaired: ").append(impair.namespace()).append(':').append(impair.interfaceName())
+                .append(' ').append(impair.impairment()).append('\n');
+        }
         for (VethSpec veth : model.veths()) {
             text.append("  ").append(endNode(veth.left())).append(" ---|\"").append(endLabel(veth.left()))
                 .append(" ⟷ ").append(endLabel(veth.right())).append("\"| ").append(endNode(veth.right())).append('\n');
@@ -118,6 +122,10 @@ public final class TopologyPictures {
                 up.append("  ip netns exec ").append(ns(namespace.name())).append(" nft -f - <<'NFT'\n")
                     .append(NftRuleset.render(nats, forwards)).append("NFT\n");
             }
+        }
+        for (TopologyModel.ImpairSpec impair : model.impairments()) {
+            up.append("  # ").append(impair.namespace()).append(':').append(impair.interfaceName()).append(" is impaired by ")
+                .append("netns-junit's shaper: ").append(impair.impairment()).append(" (tc netem would be the by-hand way)\n");
         }
         StringBuilder down = new StringBuilder();
         for (NamespaceSpec namespace : model.namespaces()) {

@@ -87,7 +87,8 @@ final class TopologyDeclarations {
     static boolean declaresOnMethod(Method method) {
         return !findAll(method, Namespace.class).isEmpty() || !findAll(method, VethPair.class).isEmpty()
                 || !findAll(method, Bridge.class).isEmpty() || !findAll(method, Route.class).isEmpty()
-                || !findAll(method, Nat.class).isEmpty() || !findAll(method, PortForward.class).isEmpty();
+                || !findAll(method, Nat.class).isEmpty() || !findAll(method, PortForward.class).isEmpty()
+                || !findAll(method, Impair.class).isEmpty();
     }
 
     private void addElement(AnnotatedElement element, String where) {
@@ -111,6 +112,10 @@ final class TopologyDeclarations {
         }
         for (PortForward forward : findAll(element, PortForward.class)) {
             origin(forward, where).portForward(forward.in(), forward.port(), forward.to(), forward.protocol());
+        }
+        for (Impair impair : findAll(element, Impair.class)) {
+            Topology.Builder declaring = origin(impair, where);
+            declaring.impair(impair.link(), ImpairAnnotation.toImpairment(impair, describe(impair) + " on " + where));
         }
         builder.origin(null);
     }

@@ -38,6 +38,10 @@ public sealed interface Declaration {
     record NatDeclaration(String in, String source, String out, String origin) implements Declaration {
     }
 
+    /** {@code impair(end, impairment)}: the end is {@code namespace:interface}. */
+    record ImpairDeclaration(String end, dev.netns.Impairment impairment, String origin) implements Declaration {
+    }
+
     /** {@code portForward(in, port, destination, protocol)}. */
     record PortForwardDeclaration(String in, int port, String destination, String protocol, String origin)
             implements Declaration {

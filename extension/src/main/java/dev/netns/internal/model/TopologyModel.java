@@ -14,7 +14,8 @@ public record TopologyModel(
         List<VethSpec> veths,
         List<RouteSpec> routes,
         List<NatSpec> nats,
-        List<PortForwardSpec> portForwards) {
+        List<PortForwardSpec> portForwards,
+        List<ImpairSpec> impairments) {
 
     /** The reserved name of the namespace that plays the machine in the tutorials. */
     public static final String HOST = "host";
@@ -27,6 +28,7 @@ public record TopologyModel(
         routes = List.copyOf(routes);
         nats = List.copyOf(nats);
         portForwards = List.copyOf(portForwards);
+        impairments = List.copyOf(impairments);
     }
 
     /** The first IPv4 address declared in {@code namespace}, on a cable end or a bridge. */
@@ -102,6 +104,10 @@ public record TopologyModel(
 
     /** Masquerade of traffic from {@code source}, optionally only out of interface {@code out}. */
     public record NatSpec(String namespace, Cidr source, String out, String origin) {
+    }
+
+    /** An impairment of one interface, applied once everything else exists. */
+    public record ImpairSpec(String namespace, String interfaceName, dev.netns.Impairment impairment, String origin) {
     }
 
     /** Destination NAT of {@code protocol} connections to {@code port} onto {@code to}:{@code toPort}. */

@@ -70,8 +70,9 @@ public final class TopologyValidator {
         List<RouteSpec> routes = new ArrayList<>();
         List<NatSpec> nats = new ArrayList<>();
         List<PortForwardSpec> portForwards = new ArrayList<>();
+        List<TopologyModel.ImpairSpec> impairments = new ArrayList<>();
         TopologyModel addressesOnly = new TopologyModel(List.copyOf(namespaces.values()), List.copyOf(bridges.values()),
-                veths, List.of(), List.of(), List.of());
+                veths, List.of(), List.of(), List.of(), List.of());
         for (Declaration declaration : declarations) {
             if (declaration instanceof RouteDeclaration route) {
                 routes.add(route(route, addressesOnly));
@@ -79,6 +80,8 @@ public final class TopologyValidator {
                 nats.add(nat(nat));
             } else if (declaration instanceof PortForwardDeclaration forward) {
                 portForwards.add(portForward(forward));
+            } else if (declaration instanceof Declaration.ImpairDeclaration impair) {
+                impairments.add(impair(impair, impairments));
             }
         }
         for (PortForwardSpec forward : portForwards) {
@@ -89,7 +92,7 @@ public final class TopologyValidator {
             }
         }
         return new TopologyModel(List.copyOf(namespaces.values()), List.copyOf(bridges.values()), veths, routes, nats,
-                portForwards);
+                portForwards, impairments);
     }
 
     private void declareNamespaces(List<Declaration> declarations) {
@@ -393,6 +396,32 @@ public final class TopologyValidator {
         int toPort = Integer.parseInt(portText);
         checkPort(toPort, "destination port", origin);
         return new PortForwardSpec(forward.in(), forward.port(), to, toPort, protocol, origin);
+    }
+
+    private TopologyModel.ImpairSpec impair(Declaration.ImpairDeclaration impair, List<TopologyModel.ImpairSpec> earlier) {
+        String origin = impair.origin();
+        String end = impair.end();
+        int colon = end == null ? -1 : end.indexOf(':');
+        if (colon < 0) {
+            throw fail(origin, "link '" + end + "' must name namespace and interface, e.g. red:eth0");
+        }
+        String namespace = end.substring(0, colon);
+        String interfaceName = end.substring(colon + 1);
+        requireNamespace(namespace, "the impaired link is in", origin);
+        Set<String> names = interfaceNames.getOrDefault(namespace, Set.of());
+        if (!names.contains(interfaceName) || bridges.containsKey(interfaceName)) {
+            throw fail(origin, "namespace '" + namespace + "' has no cable end '" + interfaceName + "' (its cable ends: "
+                    + new java.util.TreeSet<>(names.stream().filter(name -> !bridges.containsKey(name)).toList()) + ")");
+        }
+        if (impair.impairment() == null) {
+            throw fail(origin, "the impairment is null");
+        }
+        for (TopologyModel.ImpairSpec other : earlier) {
+            if (other.namespace().equals(namespace) && other.interfaceName().equals(interfaceName)) {
+                throw fail(origin, "link " + end + " is impaired twice (first by " + other.origin() + ")");
+            }
+        }
+        return new TopologyModel.ImpairSpec(namespace, interfaceName, impair.impairment(), origin);
     }
 
     private void checkPort(int port, String what, String origin) {
