@@ -24,6 +24,7 @@ public final class Benchmarks {
     private static final AtomicInteger SUFFIX = new AtomicInteger();
 
     private final List<String[]> rows = new ArrayList<>();
+    private List<ImpairmentAccuracy.Row> accuracy = List.of();
 
     private Benchmarks() {
     }
@@ -82,6 +83,25 @@ public final class Benchmarks {
             row("`exec(\"true\")` in a namespace", exec, "bare `ProcessBuilder` start of `true`", bare,
                     String.format("%.2fx the bare start", ratio), "<= 1.5x", ratio <= 1.5);
         }
+
+        try (Topology net = Topology.builder().namespace("red").namespace("blue")
+                .veth("red", "10.61.0.1/24", "blue", "10.61.0.2/24").start()) {
+            NetNs red = net.namespace("red");
+            int pings = (int) Math.max(50, 500 * scale);
+            Stats jvmPing = Timer.measure(20, pings, () -> require(red.ping("10.61.0.2").reachable()));
+            Stats processPing = Timer.measure(5, pings / 5,
+                    () -> require(red.exec("ping", "-n", "-c", "1", "-W", "2", "10.61.0.2").succeeded()));
+            row("a successful ping (`ns.ping`, ICMP datagram socket from the JVM)", jvmPing,
+                    "the `ping` program run by `exec`", processPing, faster(jvmPing, processPing), "<= 0.3 ms",
+                    jvmPing.median() <= 0.3);
+            Stats unreachable = Timer.measure(20, pings, () -> require(!red.ping("10.99.0.1").reachable()));
+            row("an unreachable ping (no route: the kernel says so at once)", unreachable,
+                    "the `ping` program run by `exec`", Timer.measure(5, pings / 5,
+                            () -> require(!red.exec("ping", "-n", "-c", "1", "-W", "2", "10.99.0.1").succeeded())),
+                    "", "as fast as the kernel answers", unreachable.median() <= 0.3);
+        }
+
+        accuracy = ImpairmentAccuracy.measure(scale);
 
         Stats withTopology = Timer.measure(1, classes, () -> runClass(PairTopologyTests.class));
         Stats plain = Timer.measure(1, classes, () -> runClass(PlainTests.class));
@@ -163,10 +183,17 @@ public final class Benchmarks {
             .append("- Java ").append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vm.name"))
             .append(")\n\n")
             .append("Times in milliseconds, median / 90th percentile; comparisons use medians.\n\n")
-            .append("| what | netns-junit | baseline | comparison | target (issue 3) | runs |\n")
+            .append("| what | netns-junit | baseline | comparison | target | runs |\n")
             .append("|---|---|---|---|---|---|\n");
         for (String[] row : rows) {
             text.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        text.append("\n## Impaired links: asked for and measured\n\n")
+            .append("Real traffic across a veth pair whose sending end is impaired (`Link.impair`), measured in the same run.\n\n")
+            .append("| what | asked | measured | target | met |\n|---|---|---|---|---|\n");
+        for (ImpairmentAccuracy.Row row : accuracy) {
+            text.append("| ").append(row.what()).append(" | ").append(row.asked()).append(" | ").append(row.measured())
+                .append(" | ").append(row.target()).append(" | ").append(row.met() ? "yes" : "no").append(" |\n");
         }
         text.append("""
 
