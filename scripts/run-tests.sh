@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (no root needed), integration tests against the real kernel, the
-# samples, once in order and once in parallel; then checks that the machine's own network is exactly as it was before.
+# samples, once in order and once in parallel, then the samples against several JUnit versions and
+# JDKs; then checks that the machine's own network is exactly as it was before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -12,6 +13,9 @@ scripts/machine-state.sh > "$before"
 mvn -B -ntp verify "$@"
 # a second pass with every test class and method running concurrently
 mvn -B -ntp verify -Pparallel "$@"
+# the samples as a user's project: netns-junit first, the user's own JUnit 5.13, 5.14 and 6 (no BOM),
+# on every JDK 17+ of the machine
+scripts/check-compatibility.sh
 
 scripts/machine-state.sh > "$after"
 if ! diff -u "$before" "$after"; then

@@ -7,6 +7,7 @@ import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Impairs what leaves one interface from the start of the test: delay, jitter, loss, rate and
@@ -20,6 +21,7 @@ import java.lang.annotation.Target;
  */
 @Documented
 @Inherited
+@ExtendWith(NetnsExtension.class)
 @Repeatable(Impair.Impairs.class)
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
@@ -58,6 +60,7 @@ public @interface Impair {
     /** The container of repeated {@link Impair} declarations. */
     @Documented
     @Inherited
+    @ExtendWith(NetnsExtension.class)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @Retention(RetentionPolicy.RUNTIME)
     @interface Impairs {

@@ -7,6 +7,7 @@ import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Declares a network namespace, known in the test by its logical name; its real name on the
@@ -27,6 +28,7 @@ import java.lang.annotation.Target;
  */
 @Documented
 @Inherited
+@ExtendWith(NetnsExtension.class)
 @Repeatable(Namespace.Namespaces.class)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.FIELD, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)
@@ -41,6 +43,7 @@ public @interface Namespace {
     /** The container of repeated {@link Namespace} declarations. */
     @Documented
     @Inherited
+    @ExtendWith(NetnsExtension.class)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @Retention(RetentionPolicy.RUNTIME)
     @interface Namespaces {

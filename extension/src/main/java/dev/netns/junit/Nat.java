@@ -7,6 +7,7 @@ import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Masquerades traffic from {@link #source()} leaving namespace {@link #in()} (source NAT to the
@@ -18,6 +19,7 @@ import java.lang.annotation.Target;
  */
 @Documented
 @Inherited
+@ExtendWith(NetnsExtension.class)
 @Repeatable(Nat.Nats.class)
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
@@ -35,6 +37,7 @@ public @interface Nat {
     /** The container of repeated {@link Nat} declarations. */
     @Documented
     @Inherited
+    @ExtendWith(NetnsExtension.class)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @Retention(RetentionPolicy.RUNTIME)
     @interface Nats {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -121,13 +120,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
         String state = StateReport.describe(managed.get().topology());
         LOG.log(Level.WARNING, "netns-junit: " + context.getDisplayName() + " failed; state of its network:\n" + state);
         context.publishReportEntry("netns.state", state);
-        try {
-            context.publishFile("netns-state.txt", MediaType.TEXT_PLAIN_UTF_8,
-                    file -> Files.writeString(file, state, StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            // the launcher may have file outputs switched off; the report entry and the log carry the state
-            LOG.log(Level.DEBUG, "netns-state.txt not attached: " + e.getMessage());
-        }
+        ReportFile.attach(context, "netns-state.txt", state);
     }
 
     @Override
@@ -163,12 +156,15 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
 
     private static Topology start(TopologyDeclarations declarations, ExtensionContext context) {
         try {
+            declarations.checkInjectedNames();
             declarations.builder().validate();
         } catch (NetnsException e) {
             throw new ExtensionConfigurationException("Invalid topology: " + e.getMessage(), e);
         }
+        // read before anything is made: a bad configuration value must not leave a topology behind
+        CleanupMode cleanup = cleanupMode(context);
         Topology topology = declarations.builder().start();
-        context.getStore(STORE).put(TOPOLOGY, new ManagedTopology(topology, cleanupMode(context), context));
+        context.getStore(STORE).put(TOPOLOGY, new ManagedTopology(topology, cleanup, context));
         return topology;
     }
 

@@ -7,6 +7,7 @@ import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Destination NAT: connections to {@link #port()} on an address of namespace {@link #in()} go to
@@ -18,6 +19,7 @@ import java.lang.annotation.Target;
  */
 @Documented
 @Inherited
+@ExtendWith(NetnsExtension.class)
 @Repeatable(PortForward.PortForwards.class)
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
@@ -38,6 +40,7 @@ public @interface PortForward {
     /** The container of repeated {@link PortForward} declarations. */
     @Documented
     @Inherited
+    @ExtendWith(NetnsExtension.class)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @Retention(RetentionPolicy.RUNTIME)
     @interface PortForwards {

@@ -24,6 +24,8 @@ final class TopologyDeclarations {
 
     private final Topology.Builder builder = Topology.builder();
     private final Set<String> namespaces = new LinkedHashSet<>();
+    private final Set<String> declaredNames = new LinkedHashSet<>();
+    private final java.util.Map<String, String> injectedOnly = new java.util.LinkedHashMap<>();
     private boolean empty = true;
 
     /** Whether nothing was declared. */
@@ -95,9 +97,12 @@ final class TopologyDeclarations {
         for (Namespace namespace : findAll(element, Namespace.class)) {
             // a name declared twice reaches the validator, which reports both places
             namespaces.add(namespace.value());
+            declaredNames.add(namespace.value());
+            injectedOnly.remove(namespace.value());
             origin(namespace, where).namespace(namespace.value(), namespace.forwarding());
         }
         for (Bridge bridge : findAll(element, Bridge.class)) {
+            declaredNames.add(bridge.value());
             origin(bridge, where).bridge(bridge.value(), emptyToNull(bridge.address()), bridge.in(), bridge.netfilter());
         }
         for (VethPair veth : findAll(element, VethPair.class)) {
@@ -122,9 +127,27 @@ final class TopologyDeclarations {
 
     private void reference(Namespace namespace, String where) {
         if (namespaces.add(namespace.value())) {
+            injectedOnly.put(namespace.value(), where);
             origin(namespace, where).namespace(namespace.value(), namespace.forwarding());
             builder.origin(null);
         }
+    }
+
+    /**
+     * Refuses a name that only an injection mentions when it is one or two edits from a declared
+     * name: {@code @Namespace("bleu") NetNs} next to {@code @Namespace("blue")} is a typo, not a wish
+     * for a second, empty namespace. A name far from all others still declares an empty namespace.
+     */
+    void checkInjectedNames() {
+        injectedOnly.forEach((name, where) -> {
+            for (String declared : declaredNames) {
+                if (!declared.equals(name) && Spelling.distance(name, declared) <= 2) {
+                    throw new dev.netns.NetnsException("@Namespace(\"" + name + "\") on " + where + " names a namespace "
+                            + "that nothing declares; did you mean '" + declared + "'? (To declare a new empty "
+                            + "namespace on purpose, add @Namespace(\"" + name + "\") to the class.)");
+                }
+            }
+        });
     }
 
     private Topology.Builder origin(Annotation annotation, String where) {

@@ -7,6 +7,7 @@ import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Declares a veth cable between two ends, both up.
@@ -25,6 +26,7 @@ import java.lang.annotation.Target;
  */
 @Documented
 @Inherited
+@ExtendWith(NetnsExtension.class)
 @Repeatable(VethPair.VethPairs.class)
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
@@ -57,6 +59,7 @@ public @interface VethPair {
     /** The container of repeated {@link VethPair} declarations. */
     @Documented
     @Inherited
+    @ExtendWith(NetnsExtension.class)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @Retention(RetentionPolicy.RUNTIME)
     @interface VethPairs {

@@ -85,6 +85,19 @@ class NetnsExtensionIT {
     }
 
     @Test
+    void forgettingNetnsTestStillWorksThroughTheTopologyAnnotations() {
+        run(NoNetnsTestCase.class).testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+    }
+
+    @Test
+    void aTypoInAnInjectedNameSuggestsTheDeclaredOne() {
+        run(TypoCase.class).allEvents().assertThatEvents().haveExactly(1, event(test("test"), finishedWithFailure(
+                instanceOf(ExtensionConfigurationException.class),
+                message(text -> text.contains("@Namespace(\"bleu\") on parameter") && text.contains("did you mean 'blue'?")))));
+        run(FarNameCase.class).testEvents().assertStatistics(stats -> stats.succeeded(1));
+    }
+
+    @Test
     void parameterWithoutNamespaceAnnotationIsExplained() {
         run(MissingAnnotationCase.class).allEvents().assertThatEvents().haveExactly(1, event(test("test"), finishedWithFailure(
                 instanceOf(ParameterResolutionException.class),
@@ -215,6 +228,44 @@ class NetnsExtensionIT {
 
         @Test
         void test() {
+        }
+    }
+
+    @Namespace("red")
+    @Namespace("blue")
+    @VethPair(left = "red", leftAddress = "10.44.0.1/24", right = "blue", rightAddress = "10.44.0.2/24")
+    static class NoNetnsTestCase {
+
+        @Namespace("red") NetNs red;
+
+        @Test
+        void fieldInjected() {
+            assertThat(red).canPing("blue");
+        }
+
+        @Test
+        void parameterInjected(@Namespace("blue") NetNs blue) {
+            assertThat(blue).canPing("red");
+        }
+    }
+
+    @NetnsTest
+    @Namespace("red")
+    @Namespace("blue")
+    static class TypoCase {
+
+        @Test
+        void test(@Namespace("bleu") NetNs blue) {
+        }
+    }
+
+    @NetnsTest
+    @Namespace("red")
+    static class FarNameCase {
+
+        @Test
+        void test(@Namespace("observer") NetNs observer) {
+            assertThat(observer.links()).hasSize(1);
         }
     }
 
