@@ -16,6 +16,8 @@ mvn -B -ntp verify -Pparallel "$@"
 # the samples as a user's project: netns-junit first, the user's own JUnit 5.13, 5.14 and 6 (no BOM),
 # on every JDK 17+ of the machine
 scripts/check-compatibility.sh
+# the samples once more WITHOUT root: as nobody, root only of a user namespace of its own
+scripts/run-samples-rootless.sh
 
 scripts/machine-state.sh > "$after"
 if ! diff -u "$before" "$after"; then

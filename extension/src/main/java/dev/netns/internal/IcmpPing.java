@@ -15,8 +15,27 @@ import java.time.Duration;
  */
 final class IcmpPing {
 
-    /** The {@code net.ipv4.ping_group_range} that lets every group open ICMP datagram sockets. */
-    static final String ALL_GROUPS = "0 2147483647";
+    /**
+     * The {@code net.ipv4.ping_group_range} that lets every group of this user namespace open ICMP
+     * datagram sockets: the kernel accepts only groups mapped here (all of them as real root, only
+     * group 0 under {@code unshare --user --map-root-user}).
+     */
+    static String allGroups() {
+        long low = Long.MAX_VALUE;
+        long high = -1;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/gid_map"))) {
+                String[] fields = line.strip().split("\\s+");
+                long inside = Long.parseLong(fields[0]);
+                long count = Long.parseLong(fields[2]);
+                low = Math.min(low, inside);
+                high = Math.max(high, inside + count - 1);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return "0 0";
+        }
+        return high < 0 ? "0 0" : low + " " + Math.min(high, Integer.MAX_VALUE);
+    }
 
     static final Duration INTERVAL = Duration.ofMillis(200);
 

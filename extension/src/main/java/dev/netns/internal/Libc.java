@@ -84,16 +84,12 @@ final class Libc {
     static native int ppoll(int[] pollfd, long count, long[] timeout, com.sun.jna.Pointer signalMask)
             throws LastErrorException;
 
-    static final long TUNSETIFF = 0x400454caL;
-    static final int IFF_TAP = 0x0002;
-    static final int IFF_NO_PI = 0x1000;
-    static final int O_RDWR = 2;
     static final int SOL_PACKET = 263;
     static final int PACKET_QDISC_BYPASS = 20;
 
-    static native int ioctl(int fd, long request, byte[] argument) throws LastErrorException;
+    static native int ioctl(int fd, long request, com.sun.jna.Pointer argument) throws LastErrorException;
 
-    static native long read(int fd, byte[] buffer, long length) throws LastErrorException;
+    static final long SIOCETHTOOL = 0x8946;
 
     static native int memfd_create(String name, int flags) throws LastErrorException;
 

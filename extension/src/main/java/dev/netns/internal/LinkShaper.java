@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Impairs what leaves one interface, the same way on every kernel, netem or not: the interface's
  * egress is redirected (tc {@code clsact} with a {@code u32} match-all filter and a {@code mirred}
- * redirect) to a TAP device whose frames this JVM reads. A shaper thread drops, duplicates,
+ * redirect) into one end of a veth pair of the shaper's own, whose other end this JVM reads with an
+ * {@code AF_PACKET} socket. (A TAP device would do the same, but needs /dev/net/tun, which an
+ * unprivileged user often may not open; offloads are turned off on the feed end, so the kernel
+ * hands over whole, checksummed frames.) A shaper thread drops, duplicates,
  * corrupts, holds and rate-limits them as {@link ShapingDecisions} and the rate say, then sends them
  * out through an {@code AF_PACKET} socket bound to the interface with {@code PACKET_QDISC_BYPASS},
  * which skips the redirect, so nothing loops. The interface itself is never replaced (same name,
@@ -22,15 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LinkShaper implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LinkShaper.class.getName());
-    private static final AtomicInteger TAP_NUMBERS = new AtomicInteger();
+    private static final AtomicInteger SHAPER_NUMBERS = new AtomicInteger();
     private static final int QUEUE_LIMIT = 10_000;
     private static final int MAX_FRAME = 65_536;
     private static final int EINTR = 4;
 
     private final NamespaceHandle namespace;
     private final String interfaceName;
-    private final String tapName;
-    private final int tapFd;
+    private final String shaperLink;
+    private final int receiveFd;
     private final int packetFd;
     private final Thread thread;
     private volatile ShapingDecisions decisions;
@@ -39,11 +42,11 @@ final class LinkShaper implements AutoCloseable {
     private long dropped;
     private long sent;
 
-    private LinkShaper(NamespaceHandle namespace, String interfaceName, String tapName, int tapFd, int packetFd) {
+    private LinkShaper(NamespaceHandle namespace, String interfaceName, String shaperLink, int receiveFd, int packetFd) {
         this.namespace = namespace;
         this.interfaceName = interfaceName;
-        this.tapName = tapName;
-        this.tapFd = tapFd;
+        this.shaperLink = shaperLink;
+        this.receiveFd = receiveFd;
         this.packetFd = packetFd;
         this.thread = new Thread(this::run, "netns-shaper-" + namespace.name() + "-" + interfaceName);
         this.thread.setDaemon(true);
@@ -51,14 +54,14 @@ final class LinkShaper implements AutoCloseable {
 
     /** Redirects the interface's egress through a new shaper applying {@code impairment} with {@code seed}. */
     static LinkShaper start(NamespaceHandle namespace, String interfaceName, Impairment impairment, long seed) {
-        String tapName = "njtap" + TAP_NUMBERS.incrementAndGet();
-        int[] fds = namespace.thread().runUnchecked(() -> openDevices(interfaceName, tapName, namespace));
-        LinkShaper shaper = new LinkShaper(namespace, interfaceName, tapName, fds[0], fds[1]);
+        String shaperLink = "njshape" + SHAPER_NUMBERS.incrementAndGet();
+        int[] fds = namespace.thread().runUnchecked(() -> openDevices(interfaceName, shaperLink, namespace));
+        LinkShaper shaper = new LinkShaper(namespace, interfaceName, shaperLink, fds[0], fds[1]);
         shaper.update(impairment, seed);
         try {
             tc(namespace, "qdisc", "add", "dev", interfaceName, "clsact");
             tc(namespace, "filter", "add", "dev", interfaceName, "egress", "protocol", "all", "u32", "match", "u32", "0", "0",
-                    "action", "mirred", "egress", "redirect", "dev", tapName);
+                    "action", "mirred", "egress", "redirect", "dev", shaperLink);
         } catch (NetnsException e) {
             shaper.closeDevices();
             tcQuietly(namespace, "qdisc", "del", "dev", interfaceName, "clsact");
@@ -68,48 +71,66 @@ final class LinkShaper implements AutoCloseable {
         return shaper;
     }
 
-    /** On the namespace's thread: the TAP (IPv6 off, up) and the sending socket. */
-    private static int[] openDevices(String interfaceName, String tapName, NamespaceHandle namespace) throws Exception {
+    /**
+     * On the namespace's thread: a veth pair of the shaper's own (IPv6 off, up; the redirect feeds
+     * one end, the frames are read from the other, so no TUN/TAP device and no /dev/net/tun access
+     * is needed, also without root) and the sockets that receive from it and send on the interface.
+     */
+    private static int[] openDevices(String interfaceName, String shaperLink, NamespaceHandle namespace) throws Exception {
         int index = Libc.if_nametoindex(interfaceName);
         if (index == 0) {
             throw new NetnsException("impair " + interfaceName + " in namespace '" + namespace.name() + "': no such interface");
         }
-        int tap;
+        RouteNetlink netlink = namespace.thread().routeNetlink();
+        String feed = shaperLink;
+        String exit = shaperLink + "r";
         try {
-            tap = Libc.open("/dev/net/tun", Libc.O_RDWR | Libc.O_CLOEXEC);
-        } catch (LastErrorException e) {
-            throw new NetnsException("impair " + interfaceName + " in namespace '" + namespace.name() + "': cannot open "
-                    + "/dev/net/tun (" + Libc.describe(e.getErrorCode()) + "); the kernel needs TUN/TAP support", e);
+            netlink.createVeth(feed, exit, namespace.thread().fd());
+        } catch (KernelException e) {
+            throw new NetnsException("impair " + interfaceName + " in namespace '" + namespace.name() + "': " + e.getMessage(), e);
         }
         try {
-            byte[] request = new byte[40];
-            byte[] name = tapName.getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(name, 0, request, 0, name.length);
-            ByteBuffer.wrap(request).order(ByteOrder.nativeOrder()).putShort(16, (short) (Libc.IFF_TAP | Libc.IFF_NO_PI));
-            Libc.ioctl(tap, Libc.TUNSETIFF, request);
-            if (Sysctl.exists("net/ipv6/conf/" + tapName + "/disable_ipv6")) {
-                // the TAP only carries the redirected frames: no chatter of its own
-                Sysctl.set("net/ipv6/conf/" + tapName + "/disable_ipv6", "1");
+            // the kernel segments and checksums what it hands to the feed end, so whole frames come out
+            Ethtool.disableOffloads(feed);
+            for (String end : new String[] {feed, exit}) {
+                if (Sysctl.exists("net/ipv6/conf/" + end + "/disable_ipv6")) {
+                    // these ends only carry the redirected frames: no chatter of their own
+                    Sysctl.set("net/ipv6/conf/" + end + "/disable_ipv6", "1");
+                }
+                netlink.setUp(end, true);
             }
-            namespace.thread().routeNetlink().setUp(tapName, true);
-            int packet = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
+            int receive = packetSocket(Libc.if_nametoindex(exit), Libc.ETH_P_ALL);
+            int send;
             try {
-                Libc.setsockopt(packet, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, new int[] {1}, 4);
-                byte[] address = new byte[20];
-                ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).putShort((short) Libc.AF_PACKET).putShort((short) 0)
-                        .putInt(index);
-                Libc.bind(packet, address, address.length);
+                send = packetSocket(index, 0);
+                Libc.setsockopt(send, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, new int[] {1}, 4);
             } catch (LastErrorException e) {
-                Libc.close(packet);
+                Libc.close(receive);
                 throw e;
             }
-            return new int[] {tap, packet};
+            return new int[] {receive, send};
         } catch (LastErrorException e) {
-            Libc.close(tap);
+            netlink.deleteLink(feed);
             throw new NetnsException("impair " + interfaceName + " in namespace '" + namespace.name() + "': "
                     + Libc.describe(e.getErrorCode()), e);
         } catch (RuntimeException e) {
-            Libc.close(tap);
+            netlink.deleteLink(feed);
+            throw e;
+        }
+    }
+
+    /** An AF_PACKET socket bound to an interface; {@code protocol} 0 receives nothing (send only). */
+    private static int packetSocket(int interfaceIndex, int protocol) {
+        int networkOrder = ((protocol & 0xff) << 8) | ((protocol >>> 8) & 0xff);
+        int fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, networkOrder);
+        try {
+            byte[] address = new byte[20];
+            ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).putShort((short) Libc.AF_PACKET)
+                    .putShort((short) networkOrder).putInt(interfaceIndex);
+            Libc.bind(fd, address, address.length);
+            return fd;
+        } catch (LastErrorException e) {
+            Libc.close(fd);
             throw e;
         }
     }
@@ -139,7 +160,7 @@ final class LinkShaper implements AutoCloseable {
                 if (!queue.isEmpty()) {
                     waitNanos = Math.min(waitNanos, Math.max(0, Math.max(queue.peek().due, nextFree) - now));
                 }
-                pollfd[0] = tapFd;
+                pollfd[0] = receiveFd;
                 pollfd[1] = Libc.POLLIN;
                 timeout[0] = waitNanos / 1_000_000_000L;
                 timeout[1] = waitNanos % 1_000_000_000L;
@@ -153,7 +174,7 @@ final class LinkShaper implements AutoCloseable {
                     throw e;
                 }
                 if (ready > 0) {
-                    int length = (int) Libc.read(tapFd, buffer, buffer.length);
+                    int length = (int) Libc.recv(receiveFd, buffer, buffer.length, 0);
                     if (length > 0) {
                         order = admit(queue, buffer, length, order);
                     }
@@ -221,7 +242,7 @@ final class LinkShaper implements AutoCloseable {
         }
     }
 
-    /** Removes the redirect and the TAP; frames still held are dropped. Safe to call twice. */
+    /** Removes the redirect and the shaper's veth pair; frames still held are dropped. Safe to call twice. */
     @Override
     public void close() {
         if (stopping) {
@@ -235,6 +256,14 @@ final class LinkShaper implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeDevices();
+        try {
+            namespace.thread().runUnchecked(() -> {
+                namespace.thread().routeNetlink().deleteLink(shaperLink);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "shaper link " + shaperLink + " not deleted: " + e.getMessage());
+        }
     }
 
     /** Stops without touching the namespace (it is being torn down anyway). */
@@ -254,7 +283,7 @@ final class LinkShaper implements AutoCloseable {
         if (!devicesClosed) {
             devicesClosed = true;
             Libc.close(packetFd);
-            Libc.close(tapFd);
+            Libc.close(receiveFd);
         }
     }
 
@@ -280,6 +309,6 @@ final class LinkShaper implements AutoCloseable {
     @Override
     public String toString() {
         return namespace.name() + ":" + interfaceName + " " + impairment + " (" + sent + " frames sent, " + dropped
-                + " dropped, through " + tapName + ")";
+                + " dropped, through " + shaperLink + ")";
     }
 }

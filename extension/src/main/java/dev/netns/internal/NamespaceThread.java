@@ -22,6 +22,7 @@ public final class NamespaceThread implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(NamespaceThread.class.getName());
     private static final FutureTask<Void> STOP = new FutureTask<>(() -> null);
+    private static final String PING_GROUPS = IcmpPing.allGroups();
 
     private final BlockingQueue<FutureTask<?>> tasks = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -77,7 +78,7 @@ public final class NamespaceThread implements AutoCloseable {
                 Sysctl.set("net/ipv6/conf/all/keep_addr_on_down", "1");
             }
             // lets the JVM send ICMP echoes over a datagram socket, without raw sockets or a ping process
-            Sysctl.set("net/ipv4/ping_group_range", IcmpPing.ALL_GROUPS);
+            Sysctl.set("net/ipv4/ping_group_range", PING_GROUPS);
             return null;
         });
         namespace.tasks.add(namespace.creation);

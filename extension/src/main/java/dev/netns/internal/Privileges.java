@@ -50,8 +50,10 @@ public final class Privileges {
 
     private static String why(List<String> missing) {
         return "netns-junit needs CAP_SYS_ADMIN and CAP_NET_ADMIN to create network namespaces, and this JVM lacks "
-                + String.join(" and ", missing) + ". Run the tests as root (sudo mvn verify), or in a privileged "
-                + "container (docker run --privileged / a privileged CI runner).";
+                + String.join(" and ", missing) + ". Either run the JVM as root of a user namespace of its own, "
+                + "which needs no root at all where unprivileged user namespaces are allowed "
+                + "(unshare --user --map-root-user mvn verify; see docs/rootless.md), or run the tests as root "
+                + "(sudo mvn verify, a privileged CI runner, docker run --privileged).";
     }
 
     private static BigInteger effectiveCapabilities() {

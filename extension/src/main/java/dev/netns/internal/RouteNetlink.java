@@ -17,6 +17,7 @@ final class RouteNetlink {
     private static final int IFLA_MTU = 4;
     private static final int RTM_NEWLINK = 16;
     private static final int RTM_NEWADDR = 20;
+    private static final int RTM_DELLINK = 17;
     private static final int RTM_NEWROUTE = 24;
     private static final int IFLA_IFNAME = 3;
     private static final int IFLA_MASTER = 10;
@@ -87,6 +88,14 @@ final class RouteNetlink {
                 .end()
                 .end();
         requestNeedingModule(message, "create bridge " + name, "bridge");
+    }
+
+    /** Deletes an interface (a veth takes its peer with it). */
+    void deleteLink(String name) {
+        NetlinkMessage message = new NetlinkMessage(RTM_DELLINK, CHANGE)
+                .ifinfomsg(AF_UNSPEC, 0, 0, 0)
+                .attribute(IFLA_IFNAME, name);
+        socket.request(message, "delete " + name);
     }
 
     /** Sets an interface administratively up or down. */
