@@ -22,7 +22,7 @@ class EnvironmentFaultsIT {
         assertThat(lines).anySatisfy(line -> assertThat(line)
                 .startsWith("ERROR netns-junit needs CAP_SYS_ADMIN and CAP_NET_ADMIN")
                 .contains("this JVM lacks CAP_SYS_ADMIN and CAP_NET_ADMIN")
-                .contains("Run the tests as root")
+                .contains("unshare --user --map-root-user").contains("run the tests as root")
                 .contains("disabledWithoutPrivileges = true"));
         assertThat(lines).contains("LEFT namespaces=0 threads=0");
     }
