@@ -299,9 +299,10 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     }
 
     /** Kills the programs started here that still run, with their children, and keeps their output. */
-    void killPrograms() {
-        programs.killAll();
+    int killPrograms() {
+        int killed = programs.killAll();
         captures.forEach(PacketRecorder::close);
+        return killed;
     }
 
     /** First half of {@link #close()}: kills the programs and asks the thread to end, without waiting. */

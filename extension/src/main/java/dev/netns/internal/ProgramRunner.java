@@ -81,11 +81,18 @@ final class ProgramRunner {
         return List.copyOf(running);
     }
 
-    /** Kills every program still running in this namespace, with its children, and releases its output files. */
-    void killAll() {
+    /**
+     * Kills every program still running in this namespace, with its children, and releases its
+     * output files.
+     *
+     * @return how many were still running
+     */
+    int killAll() {
         List<RunningProgram> programs = running();
+        int alive = (int) programs.stream().filter(RunningProgram::isAlive).count();
         programs.forEach(RunningProgram::kill);
         programs.forEach(RunningProgram::stop);
+        return alive;
     }
 
     private static void applyEnvironment(Map<String, String> target, Map<String, String> changes) {

@@ -263,6 +263,7 @@ public final class Reaper {
         }
         List<Long> victims = NamespaceProcesses.in(targets);
         NamespaceProcesses.killAll(targets, Duration.ofSeconds(2));
+        RunStatistics.swept(victims.size());
         if (!victims.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "killed " + victims.size() + " processes left by dead netns-junit runs: " + victims);
         }

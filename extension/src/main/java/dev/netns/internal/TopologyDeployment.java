@@ -45,8 +45,10 @@ public final class TopologyDeployment implements AutoCloseable {
      */
     public static TopologyDeployment deploy(TopologyModel model) {
         TopologyDeployment deployment = new TopologyDeployment(model);
+        long started = System.nanoTime();
         try {
             deployment.createAll();
+            RunStatistics.built(System.nanoTime() - started);
             return deployment;
         } catch (RuntimeException e) {
             deployment.close();
@@ -84,6 +86,7 @@ public final class TopologyDeployment implements AutoCloseable {
         for (NamespaceHandle namespace : namespaces.values()) {
             try {
                 kept.put(namespace.name(), namespace.keep());
+                RunStatistics.kept(namespace.realName());
             } catch (RuntimeException e) {
                 namespace.close();
                 failure = failure == null ? e : failure;
@@ -105,6 +108,8 @@ public final class TopologyDeployment implements AutoCloseable {
             return;
         }
         closed = true;
+        long started = System.nanoTime();
+        int killedBefore = killedAtTeardown;
         // all threads wind down at once; then wait for each
         List<NamespaceHandle> reversed = new ArrayList<>(namespaces.values());
         Collections.reverse(reversed);
@@ -115,6 +120,7 @@ public final class TopologyDeployment implements AutoCloseable {
         if (hostsFile != null) {
             hostsFile.close();
         }
+        RunStatistics.tornDown(System.nanoTime() - started, killedAtTeardown - killedBefore);
     }
 
     private HostsFile hostsFile;
@@ -186,7 +192,9 @@ public final class TopologyDeployment implements AutoCloseable {
         if (namespaces.values().stream().noneMatch(NamespaceHandle::mayHoldProcesses)) {
             return;
         }
-        namespaces.values().forEach(NamespaceHandle::killPrograms);
+        for (NamespaceHandle namespace : namespaces.values()) {
+            killedAtTeardown += namespace.killPrograms();
+        }
         killedAtTeardown += NamespaceProcesses.killAll(inodes(), KILL_TIMEOUT);
     }
 

@@ -1,0 +1,35 @@
+package dev.netns.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netns.Topology;
+import dev.netns.internal.RunStatistics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
+
+/** The one line at the end of a run says what the run's topologies cost and left. */
+@Isolated("replaces System.out for a moment")
+class RunSummaryIT {
+
+    @Test
+    void theSummaryCountsTopologiesAndProcessesKilledAtTeardown() {
+        try (Topology net = Topology.builder().namespace("red").start()) {
+            net.namespace("red").start("sleep", "60");
+        }
+        String summary = RunStatistics.summary();
+        assertThat(summary).matches("netns-junit: [0-9]+ topologies built in [0-9]+ ms and torn down in [0-9]+ ms; "
+                + "[1-9][0-9]* processes killed at teardown; [0-9]+ leftovers of dead runs swept.*");
+
+        PrintStream original = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true));
+        try {
+            new RunSummaryListener().launcherSessionClosed(null);
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(printed.toString().strip()).isEqualTo(summary);
+    }
+}
