@@ -154,7 +154,8 @@ class CleanupAndDiagnosticsIT {
 
         TemporaryOutputDirectories() {
             try {
-                root = Files.createTempDirectory("netns-junit-reports");
+                Files.createDirectories(Path.of("target"));
+                root = Files.createTempDirectory(Path.of("target"), "fixture-reports");
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
