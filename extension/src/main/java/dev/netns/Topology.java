@@ -207,8 +207,18 @@ public final class Topology implements AutoCloseable {
          * namespace (off by default, so NAT rules there see only routed traffic).
          */
         public Builder bridge(String name, String cidr, String inNamespace, boolean netfilter) {
-            return add(new BridgeDeclaration(name, cidr, inNamespace, netfilter, originOr("bridge(" + quote(name) + ", "
-                    + quote(cidr) + ", " + quote(inNamespace) + (netfilter ? ", true" : "") + ")")));
+            return bridge(name, cidr, inNamespace, netfilter, false);
+        }
+
+        /**
+         * Declares a bridge; with {@code stp}, cables between {@code stp} bridges may form loops:
+         * a spanning tree is computed at start and the ports that would close a loop are blocked
+         * (see {@link dev.netns.junit.Bridge#stp()}).
+         */
+        public Builder bridge(String name, String cidr, String inNamespace, boolean netfilter, boolean stp) {
+            return add(new BridgeDeclaration(name, cidr, inNamespace, netfilter, stp, originOr("bridge(" + quote(name)
+                    + ", " + quote(cidr) + ", " + quote(inNamespace) + (netfilter || stp ? ", " + netfilter : "")
+                    + (stp ? ", true" : "") + ")")));
         }
 
         /** Declares a static route in {@code ns}: {@code destination} (CIDR or {@code default}) via {@code gateway}. */

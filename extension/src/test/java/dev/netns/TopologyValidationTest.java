@@ -191,4 +191,26 @@ class TopologyValidationTest {
         assertRejected(b -> b.veth("red", null, "blue", null).impair("red:eth0", delay).impair("red:eth0", delay),
                 "is impaired twice");
     }
+
+    @Test
+    void aLoopOfStpBridgesHasOnePortPerExtraCableLeftDown() {
+        TopologyModel torus = dev.netns.internal.model.TopologyValidator.validate(torusDeclarations(3));
+        // 9 bridges, 18 cables between them: a spanning tree keeps 8, so 10 ports stay down
+        assertThat(dev.netns.internal.model.SpanningTree.portsToBlock(torus)).hasSize(10);
+    }
+
+    private static java.util.List<dev.netns.internal.model.Declaration> torusDeclarations(int size) {
+        java.util.List<dev.netns.internal.model.Declaration> declarations = new java.util.ArrayList<>();
+        for (int i = 0; i < size * size; i++) {
+            declarations.add(new BridgeDeclaration("s" + i, null, null, false, true, "b" + i));
+        }
+        for (int row = 0; row < size; row++) {
+            for (int column = 0; column < size; column++) {
+                int here = row * size + column;
+                declarations.add(new VethDeclaration("s" + here, null, "s" + (row * size + (column + 1) % size), null, "h" + here));
+                declarations.add(new VethDeclaration("s" + here, null, "s" + (((row + 1) % size) * size + column), null, "v" + here));
+            }
+        }
+        return declarations;
+    }
 }

@@ -75,7 +75,10 @@ final class RouteNetlink {
         requestNeedingModule(message, "create veth " + localName + " with peer " + peerName, "veth");
     }
 
-    /** Creates a bridge with spanning tree off and no forwarding delay, so ports forward at once. */
+    /**
+     * Creates a bridge with the kernel's spanning tree off and no forwarding delay, so ports forward
+     * at once; loops of {@code stp} bridges are broken by taking a port down.
+     */
     void createBridge(String name) {
         NetlinkMessage message = new NetlinkMessage(RTM_NEWLINK, CREATE)
                 .ifinfomsg(AF_UNSPEC, 0, 0, 0)

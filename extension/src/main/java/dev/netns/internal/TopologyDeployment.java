@@ -261,6 +261,7 @@ public final class TopologyDeployment implements AutoCloseable {
      * namespace works through its own steps on its own thread, side by side with the others.
      */
     private void createLinksAndRoutes() {
+        loopPorts.addAll(dev.netns.internal.model.SpanningTree.portsToBlock(model));
         StepPlan bridges = new StepPlan();
         for (NamespaceSpec spec : model.namespaces()) {
             List<NatSpec> nats = model.nats().stream().filter(nat -> nat.namespace().equals(spec.name())).toList();
@@ -408,8 +409,13 @@ public final class TopologyDeployment implements AutoCloseable {
         for (Cidr cidr : end.cidrs()) {
             netlink.addAddress(end.interfaceName(), cidr);
         }
-        netlink.setUp(end.interfaceName(), true);
+        // a port that would close a loop of stp bridges is never brought up: no storm, not even for a moment
+        if (!loopPorts.contains(end)) {
+            netlink.setUp(end.interfaceName(), true);
+        }
     }
+
+    private final java.util.Set<EndSpec> loopPorts = new java.util.HashSet<>();
 
     private static String describe(EndSpec end) {
         return end.namespace() + ":" + end.interfaceName();

@@ -68,6 +68,7 @@ public final class TopologyPictures {
      * Namespace names get the prefix in {@code $PREFIX} (empty by default).
      */
     public static String script(TopologyModel model) {
+        java.util.Set<EndSpec> loopPorts = new java.util.HashSet<>(dev.netns.internal.model.SpanningTree.portsToBlock(model));
         StringBuilder up = new StringBuilder();
         for (NamespaceSpec namespace : model.namespaces()) {
             up.append("  ip netns add \"${PREFIX}").append(namespace.name()).append("\"\n");
@@ -78,7 +79,8 @@ public final class TopologyPictures {
         }
         for (BridgeSpec bridge : model.bridges()) {
             String ns = ns(bridge.namespace());
-            up.append("  ip -n ").append(ns).append(" link add ").append(bridge.name()).append(" type bridge\n");
+            up.append("  ip -n ").append(ns).append(" link add ").append(bridge.name()).append(" type bridge")
+.append(" forward_delay 0\n");
             for (Cidr cidr : bridge.cidrs()) {
                 up.append("  ip -n ").append(ns).append(" addr add ").append(cidr).append(" dev ").append(bridge.name())
                     .append(cidr.isIpv4() ? "" : " nodad").append('\n');
@@ -107,7 +109,12 @@ public final class TopologyPictures {
                     up.append("  ip -n ").append(ns).append(" addr add ").append(cidr).append(" dev ")
                         .append(end.interfaceName()).append(cidr.isIpv4() ? "" : " nodad").append('\n');
                 }
-                up.append("  ip -n ").append(ns).append(" link set ").append(end.interfaceName()).append(" up\n");
+                if (loopPorts.contains(end)) {
+                    up.append("  # ").append(end.namespace()).append(':').append(end.interfaceName())
+                        .append(" stays down: it would close a loop of stp bridges\n");
+                } else {
+                    up.append("  ip -n ").append(ns).append(" link set ").append(end.interfaceName()).append(" up\n");
+                }
             }
         }
         for (RouteSpec route : model.routes()) {

@@ -42,6 +42,16 @@ public @interface Bridge {
      */
     boolean netfilter() default false;
 
+    /**
+     * Whether cables between this bridge and other {@code stp} bridges may form loops (a ring, a
+     * torus): netns-junit computes a spanning tree over them when the topology starts and takes
+     * down the port of each cable that would close a loop, so there is no broadcast storm and no wait.
+     * (The kernel's own spanning tree protocol does not run between bridges in network namespaces
+     * other than the machine's: its BPDUs go unanswered.) The tree is fixed: a cable of the tree
+     * pulled out with {@code Link.down()} is not replaced by a blocked one. Off by default.
+     */
+    boolean stp() default false;
+
     /** The container of repeated {@link Bridge} declarations. */
     @Documented
     @Inherited

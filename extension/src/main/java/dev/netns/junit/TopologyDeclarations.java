@@ -103,7 +103,8 @@ final class TopologyDeclarations {
         }
         for (Bridge bridge : findAll(element, Bridge.class)) {
             declaredNames.add(bridge.value());
-            origin(bridge, where).bridge(bridge.value(), emptyToNull(bridge.address()), bridge.in(), bridge.netfilter());
+            origin(bridge, where).bridge(bridge.value(), emptyToNull(bridge.address()), bridge.in(), bridge.netfilter(),
+                    bridge.stp());
         }
         for (VethPair veth : findAll(element, VethPair.class)) {
             origin(veth, where).veth(veth.left(), emptyToNull(veth.leftAddress()), veth.right(),

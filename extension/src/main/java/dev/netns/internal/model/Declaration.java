@@ -14,7 +14,13 @@ public sealed interface Declaration {
     }
 
     /** {@code bridge(name, cidr, in, netfilter)}; {@code cidr} may be null. */
-    record BridgeDeclaration(String name, String cidr, String in, boolean netfilter, String origin) implements Declaration {
+    record BridgeDeclaration(String name, String cidr, String in, boolean netfilter, boolean stp, String origin)
+            implements Declaration {
+
+        /** A bridge without spanning tree. */
+        public BridgeDeclaration(String name, String cidr, String in, boolean netfilter, String origin) {
+            this(name, cidr, in, netfilter, false, origin);
+        }
     }
 
     /**

@@ -69,7 +69,8 @@ public record TopologyModel(
     }
 
     /** A bridge in {@code namespace} with its addresses (maybe none). */
-    public record BridgeSpec(String name, String namespace, List<Cidr> cidrs, boolean netfilter, String origin) {
+    public record BridgeSpec(String name, String namespace, List<Cidr> cidrs, boolean netfilter, boolean stp,
+            String origin) {
 
         /** Copies the list so the spec stays immutable. */
         public BridgeSpec {

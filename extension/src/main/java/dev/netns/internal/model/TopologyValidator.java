@@ -157,7 +157,7 @@ public final class TopologyValidator {
                 List<Cidr> cidrs = parseInterfaceCidrs(bridge.cidr(), "address", origin);
                 claimInterface(in, bridge.name(), origin);
                 placeAddresses(in, bridge.name(), cidrs, origin);
-                bridges.put(bridge.name(), new BridgeSpec(bridge.name(), in, cidrs, bridge.netfilter(), origin));
+                bridges.put(bridge.name(), new BridgeSpec(bridge.name(), in, cidrs, bridge.netfilter(), bridge.stp(), origin));
             }
         }
     }
