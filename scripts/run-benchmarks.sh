@@ -14,5 +14,12 @@ restore_run_netns() {
   fi
 }
 trap restore_run_netns EXIT
+# the peer: Mininet from Debian's packages, run inside a network namespace of its own so that it never
+# touches the machine's network (its cleanup, which kills processes by name, is never called)
+if ! /usr/bin/python3 -c 'import mininet' 2>/dev/null || ! command -v brctl >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mininet bridge-utils net-tools >/dev/null
+fi
+unshare --net /usr/bin/python3 benchmarks/mininet/mininet_bench.py "${1:-1}" > benchmarks/target/mininet.json
 java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" dev.netns.bench.Benchmarks \
-  docs/benchmarks.md "${1:-1}"
+  docs/benchmarks.md "${1:-1}" benchmarks/target/mininet.json

@@ -269,6 +269,16 @@ public final class Topology implements AutoCloseable {
         }
 
         /**
+         * The declared topology as a Mermaid {@code graph}, without creating anything (what
+         * {@link Topology#diagram()} shows once it runs).
+         *
+         * @throws NetnsException when the declarations are invalid
+         */
+        public String diagram() {
+            return dev.netns.internal.TopologyPictures.diagram(TopologyValidator.validate(declarations));
+        }
+
+        /**
          * Validates everything, then creates it.
          *
          * @return the running topology; close it to tear it down

@@ -25,6 +25,7 @@ public final class Benchmarks {
 
     private final List<String[]> rows = new ArrayList<>();
     private List<ImpairmentAccuracy.Row> accuracy = List.of();
+    private List<PeerShapes.Row> peers = List.of();
 
     private Benchmarks() {
     }
@@ -37,8 +38,10 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         Path output = args.length > 0 ? Path.of(args[0]) : null;
         double scale = args.length > 1 ? Double.parseDouble(args[1]) : 1.0;
+        Path mininet = args.length > 2 ? Path.of(args[2]) : null;
         Benchmarks benchmarks = new Benchmarks();
         benchmarks.run(scale);
+        benchmarks.peers = PeerShapes.measure(mininet, scale);
         String report = benchmarks.report();
         System.out.println(report);
         if (output != null) {
@@ -187,6 +190,19 @@ public final class Benchmarks {
             .append("|---|---|---|---|---|---|\n");
         for (String[] row : rows) {
             text.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        text.append("\n## Next to Mininet\n\n")
+            .append("The shapes Mininet users know, built by netns-junit and by Mininet 2.3.0 (Debian's package, Linux bridges, ")
+            .append("no controller, run inside `unshare --net`), in the same run. Setup, the action, and teardown; ")
+            .append("milliseconds, median / 90th percentile.\n\n")
+            .append("| shape | netns-junit | Mininet | comparison |\n|---|---|---|---|\n");
+        for (PeerShapes.Row row : peers) {
+            text.append("| ").append(row.shape()).append(" | ").append(format(row.netnsJunit())).append(" | ")
+                .append(row.mininet() == null ? "not measured" : format(row.mininet())).append(" | ")
+                .append(row.mininet() == null ? "" : String.format("%.1fx %s", Math.max(row.mininet().median(),
+                        row.netnsJunit().median()) / Math.min(row.mininet().median(), row.netnsJunit().median()),
+                        row.netnsJunit().median() <= row.mininet().median() ? "faster" : "slower"))
+                .append(" |\n");
         }
         text.append("\n## Impaired links: asked for and measured\n\n")
             .append("Real traffic across a veth pair whose sending end is impaired (`Link.impair`), measured in the same run.\n\n")

@@ -11,7 +11,11 @@ import java.util.Arrays;
  */
 record Stats(double median, double p90, int samples) {
 
+    /** The statistics of {@code millis}; null for no series (a peer that was not measured). */
     static Stats of(double[] millis) {
+        if (millis == null || millis.length == 0) {
+            return null;
+        }
         double[] sorted = millis.clone();
         Arrays.sort(sorted);
         return new Stats(percentile(sorted, 50), percentile(sorted, 90), sorted.length);

@@ -115,6 +115,10 @@ public final class NamespaceThread implements AutoCloseable {
 
     /** A file naming the namespace while it is open, usable as {@code nsenter --net=PATH}. */
     public Path path() {
+        if (closed) {
+            // the descriptor number may name another namespace by now
+            throw closedError();
+        }
         return Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd", Integer.toString(namespaceFd));
     }
 
@@ -166,6 +170,8 @@ public final class NamespaceThread implements AutoCloseable {
         }
         try {
             return submit(action).get();
+        } catch (java.util.concurrent.CancellationException e) {
+            throw closedError();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception exception) {
@@ -183,12 +189,21 @@ public final class NamespaceThread implements AutoCloseable {
      * namespace's own thread, which would wait for itself.
      */
     <T> FutureTask<T> submit(Callable<T> action) {
-        if (closed) {
-            throw new IllegalStateException("namespace " + realName + " is closed");
-        }
         FutureTask<T> task = new FutureTask<>(action);
-        tasks.add(task);
+        // under the lock that closing takes too: a task is either queued before the stop, and run or
+        // cancelled by the thread, or refused; never left in a queue nobody reads
+        synchronized (tasks) {
+            if (closed) {
+                throw closedError();
+            }
+            tasks.add(task);
+        }
         return task;
+    }
+
+    private dev.netns.NetnsException closedError() {
+        return new dev.netns.NetnsException("namespace " + realName + " is closed: its topology was torn down "
+                + "(handles of a topology are valid only while it runs)");
     }
 
     /** Like {@link #run} for kernel work that throws only unchecked exceptions. */
@@ -198,7 +213,7 @@ public final class NamespaceThread implements AutoCloseable {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException(e);
+            throw new dev.netns.NetnsException("namespace " + realName + ": " + e, e);
         }
     }
 
@@ -224,9 +239,11 @@ public final class NamespaceThread implements AutoCloseable {
 
     /** Asks the thread to end once its current task is done, without waiting; see {@link #awaitStop()}. */
     void requestStop() {
-        if (!closed) {
-            closed = true;
-            tasks.add(STOP);
+        synchronized (tasks) {
+            if (!closed) {
+                closed = true;
+                tasks.add(STOP);
+            }
         }
     }
 

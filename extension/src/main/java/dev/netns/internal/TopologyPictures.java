@@ -39,7 +39,8 @@ public final class TopologyPictures {
             }
             for (PortForwardSpec forward : model.portForwards()) {
                 if (forward.namespace().equals(namespace.name())) {
-                    lines.add(forward.protocol() + " " + forward.port() + " → " + forward.to() + ":" + forward.toPort());
+                    String to = forward.to().isIpv4() ? forward.to().toString() : "[" + forward.to() + "]";
+                    lines.add(forward.protocol() + " " + forward.port() + " → " + to + ":" + forward.toPort());
                 }
             }
             text.append("  ").append(nodeId(namespace.name())).append("[\"").append(String.join("<br/>", lines))

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ModifierSupport;
@@ -40,7 +41,7 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * every namespace is logged and attached to the test's report as {@code netns-state.txt}.
  */
 public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback,
-        AfterTestExecutionCallback, ParameterResolver {
+        AfterTestExecutionCallback, ParameterResolver, TestWatcher {
 
     /** Configuration parameter naming the default {@link CleanupMode}: {@code always}, {@code on_success}, {@code never}. */
     public static final String CLEANUP_MODE_PROPERTY = "netns.cleanup.mode.default";
@@ -121,6 +122,18 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
         LOG.log(Level.WARNING, "netns-junit: " + context.getDisplayName() + " failed; state of its network:\n" + state);
         context.publishReportEntry("netns.state", state);
         ReportFile.attach(context, "netns-state.txt", state);
+    }
+
+    /**
+     * A test that failed anywhere, {@code @AfterEach} included, counts as a failure of a topology
+     * its class shares (cleanup mode {@code ON_SUCCESS} then keeps it), as JUnit's own
+     * {@code @TempDir} tracks failures of its children.
+     */
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        context.getParent()
+                .map(parent -> parent.getStore(STORE).get(TOPOLOGY, ManagedTopology.class))
+                .ifPresent(ManagedTopology::markFailed);
     }
 
     @Override

@@ -81,6 +81,13 @@ class CleanupAndDiagnosticsIT {
     }
 
     @Test
+    void aSharedTopologyIsKeptWhenAnAfterEachOfTheClassFails() throws Exception {
+        run(PerClassAfterEachFailureCase.class).testEvents().assertStatistics(stats -> stats.failed(1));
+        assertThat(keptNames()).as("kept for the failure in @AfterEach").hasSize(1);
+        removeKeptNamespaces();
+    }
+
+    @Test
     void neverKeepsEvenPassingTestsAndAlwaysKeepsNothing() throws Exception {
         run(DefaultCleanupCase.class, NetnsExtension.CLEANUP_MODE_PROPERTY, "never")
                 .testEvents().assertStatistics(stats -> stats.succeeded(1));
@@ -169,6 +176,20 @@ class CleanupAndDiagnosticsIT {
         @Override
         public Path createOutputDirectory(org.junit.platform.engine.TestDescriptor descriptor) throws IOException {
             return Files.createDirectories(root.resolve(Integer.toHexString(descriptor.getUniqueId().hashCode())));
+        }
+    }
+
+    @NetnsTest(cleanup = CleanupMode.ON_SUCCESS, lifecycle = TopologyLifecycle.PER_CLASS)
+    @Namespace("red")
+    static class PerClassAfterEachFailureCase {
+
+        @Test
+        void passes(@Namespace("red") NetNs red) {
+        }
+
+        @org.junit.jupiter.api.AfterEach
+        void failsAfterwards() {
+            throw new AssertionError("deliberate failure in @AfterEach");
         }
     }
 
