@@ -214,7 +214,7 @@ class TopologyIT {
         net.close();
 
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName).doesNotContainAnyElementsOf(names);
-        assertThatThrownBy(() -> net.namespace("red").call(() -> 1)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> net.namespace("red").call(() -> 1)).isInstanceOf(NetnsException.class)
                 .hasMessageContaining("is closed");
     }
 }

@@ -100,11 +100,11 @@ public final class NamespaceThread implements AutoCloseable {
             if (e.getCause() instanceof com.sun.jna.LastErrorException error) {
                 throw new KernelException("create network namespace " + realName, error.getErrorCode(), null);
             }
-            throw new IllegalStateException("create network namespace " + realName, e.getCause());
+            throw new dev.netns.NetnsException("create network namespace " + realName + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             close();
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating network namespace " + realName, e);
+            throw new dev.netns.NetnsException("interrupted while creating network namespace " + realName, e);
         }
     }
 
@@ -138,15 +138,20 @@ public final class NamespaceThread implements AutoCloseable {
         Path target = directory.resolve(realName);
         try {
             java.nio.file.Files.createDirectories(directory);
-            if (!java.nio.file.Files.exists(target)) {
-                java.nio.file.Files.createFile(target);
+            if (java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // a name collision or a planted link: never mount over (or through) what someone else put there
+                throw new dev.netns.NetnsException("cannot keep namespace " + realName + ": " + target
+                        + " exists already and is not ours; nothing was mounted");
             }
+            java.nio.file.Files.newByteChannel(target, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS)).close();
             Libc.mount(path().toString(), target.toString(), null, Libc.MS_BIND, null);
             return target;
         } catch (com.sun.jna.LastErrorException e) {
             throw new KernelException("name namespace " + realName + " at " + target, e.getErrorCode(), null);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create " + target + ": " + e.getMessage(), e);
+            throw new dev.netns.NetnsException("cannot keep namespace " + realName + ": cannot create " + target + ": "
+                    + e, e);
         }
     }
 

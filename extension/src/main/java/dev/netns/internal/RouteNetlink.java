@@ -184,7 +184,9 @@ final class RouteNetlink {
     private static int indexOf(String name) {
         int index = Libc.if_nametoindex(name);
         if (index == 0) {
-            throw new KernelException("look up interface " + name, 19, "no such interface");
+            // if_nametoindex opens a socket: out of descriptors (EMFILE) is not "no such device"
+            int errno = com.sun.jna.Native.getLastError();
+            throw new KernelException("look up interface " + name, errno == 0 ? 19 : errno, null);
         }
         return index;
     }

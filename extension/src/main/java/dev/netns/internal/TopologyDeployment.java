@@ -29,6 +29,7 @@ public final class TopologyDeployment implements AutoCloseable {
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final String RUN_ID = Long.toString(ProcessHandle.current().pid());
+    private static final String RUN_SECRET = Long.toString(new java.security.SecureRandom().nextInt() & 0xfffffff, 36);
 
     private final TopologyModel model;
     private final Map<String, NamespaceHandle> namespaces = new LinkedHashMap<>();
@@ -234,7 +235,8 @@ public final class TopologyDeployment implements AutoCloseable {
         Reaper reaper = step("netns-junit", "start the watchdog", Reaper::get);
         Map<String, NamespaceThread> starting = new LinkedHashMap<>();
         for (NamespaceSpec spec : model.namespaces()) {
-            String realName = "netns-junit-" + RUN_ID + "-" + sequence + "-" + spec.name();
+            // a random part, so that nobody can plant a file at /run/netns/<name> ahead of a keep()
+            String realName = "netns-junit-" + RUN_ID + "-" + sequence + "-" + RUN_SECRET + "-" + spec.name();
             starting.put(spec.name(), NamespacePool.shared().take(realName, spec.forwarding()));
         }
         try {
@@ -268,7 +270,11 @@ public final class TopologyDeployment implements AutoCloseable {
             List<PortForwardSpec> forwards = model.portForwards().stream()
                     .filter(forward -> forward.namespace().equals(spec.name())).toList();
             if (NftRuleset.needed(nats, forwards)) {
-                String origin = nats.isEmpty() ? forwards.get(0).origin() : nats.get(0).origin();
+                // the kernel does not say which rule it refused: name every NAT declaration of the namespace
+                java.util.List<String> origins = new ArrayList<>();
+                nats.forEach(nat -> origins.add(nat.origin()));
+                forwards.forEach(forward -> origins.add(forward.origin()));
+                String origin = String.join(" / ", origins);
                 bridges.add(spec.name(), origin, "apply the NAT ruleset", () -> {
                     try {
                         if (forwards.stream().anyMatch(forward -> forward.to().isIpv4())) {
