@@ -51,8 +51,13 @@ public final class TopologyDeployment implements AutoCloseable {
             deployment.createAll();
             RunStatistics.built(System.nanoTime() - started);
             return deployment;
-        } catch (RuntimeException e) {
-            deployment.close();
+        } catch (RuntimeException | Error e) {
+            // an Error too (no more threads, out of memory): what was made must not outlive it
+            try {
+                deployment.close();
+            } catch (RuntimeException | Error suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         } finally {
             NamespacePool.shared().refill();
@@ -234,18 +239,18 @@ public final class TopologyDeployment implements AutoCloseable {
         long sequence = SEQUENCE.incrementAndGet();
         Reaper reaper = step("netns-junit", "start the watchdog", Reaper::get);
         Map<String, NamespaceThread> starting = new LinkedHashMap<>();
-        for (NamespaceSpec spec : model.namespaces()) {
-            // a random part, so that nobody can plant a file at /run/netns/<name> ahead of a keep()
-            String realName = "netns-junit-" + RUN_ID + "-" + sequence + "-" + RUN_SECRET + "-" + spec.name();
-            starting.put(spec.name(), NamespacePool.shared().take(realName, spec.forwarding()));
-        }
         try {
+            for (NamespaceSpec spec : model.namespaces()) {
+                // a random part, so that nobody can plant a file at /run/netns/<name> ahead of a keep()
+                String realName = "netns-junit-" + RUN_ID + "-" + sequence + "-" + RUN_SECRET + "-" + spec.name();
+                starting.put(spec.name(), NamespacePool.shared().take(realName, spec.forwarding()));
+            }
             for (NamespaceSpec spec : model.namespaces()) {
                 NamespaceThread thread = starting.remove(spec.name());
                 step(spec.origin(), "create namespace", thread::await);
                 try {
                     namespaces.put(spec.name(), new NamespaceHandle(spec.name(), thread, model, namespaces::get, this::hostsFile));
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     thread.close();
                     throw e;
                 }
