@@ -35,7 +35,14 @@ class CrashIT {
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         try {
-            String ready = new BufferedReader(new InputStreamReader(victim.getInputStream())).readLine();
+            BufferedReader victimOutput = new BufferedReader(new InputStreamReader(victim.getInputStream()));
+            String ready = victimOutput.readLine();
+            Path capture = null;
+            if (ready.startsWith("CAPTURE ")) {
+                capture = Path.of(ready.substring("CAPTURE ".length()));
+                assertThat(capture).as("the victim's capture").exists();
+                ready = victimOutput.readLine();
+            }
             assertThat(ready).as("the victim JVM reports its topology").startsWith("READY ");
             String[] parts = ready.split(" ");
             Set<Long> inodes = Arrays.stream(parts[1].split(",")).map(Long::parseLong).collect(Collectors.toSet());
@@ -53,6 +60,10 @@ class CrashIT {
                 assertThat(processesIn(inodes)).as("processes inside the dead JVM's namespaces").isEmpty();
             });
             System.out.printf("crash cleanup took %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
+            if (capture != null) {
+                Path file = capture;
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(file).as("its capture file").doesNotExist());
+            }
             assertThat(machineLinks()).isEqualTo(linksBefore);
             assertThat(Files.exists(Path.of("/run/netns")) ? Files.list(Path.of("/run/netns")).count() : 0).isZero();
         } finally {

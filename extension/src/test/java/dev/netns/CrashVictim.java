@@ -45,6 +45,7 @@ public final class CrashVictim {
             blue.exec("setsid", "-f", "sleep", "603");
             blue.exec("sh", "-c", "(setsid sh -c 'sleep 604 &' &) ; sleep 0.1");
             blue.call(() -> new ProcessBuilder("sleep", "605").start());
+            System.out.println("CAPTURE " + blue.capture("eth0").file());
         }
         if (options.contains("stop-watchdog")) {
             ProcessHandle watchdog = dev.netns.internal.Reaper.get().process();

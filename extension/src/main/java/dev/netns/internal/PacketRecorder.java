@@ -65,7 +65,11 @@ final class PacketRecorder implements Capture {
                     + Libc.describe(e.getErrorCode()), e);
         }
         try {
-            Path file = Files.createTempFile("netns-junit-" + namespace + "-" + interfaceName + "-", ".pcap");
+            // in this run's private folder, which the watchdog deletes when the JVM ends, even by kill -9
+            java.util.Optional<Path> folder = Reaper.get().runFiles();
+            Path file = folder.isPresent()
+                    ? Files.createTempFile(folder.get(), "capture-" + namespace + "-" + interfaceName + "-", ".pcap")
+                    : Files.createTempFile("netns-junit-" + namespace + "-" + interfaceName + "-", ".pcap");
             file.toFile().deleteOnExit();
             return new PacketRecorder(fd, file, namespace + "-" + interfaceName);
         } catch (IOException e) {

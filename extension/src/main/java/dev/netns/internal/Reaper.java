@@ -64,7 +64,7 @@ public final class Reaper {
                 sleep 0.1
               done
             fi
-            [ -n "$journal" ] && rm -f -- "$journal"
+            [ -n "$journal" ] && rm -rf -- "$journal.files" && rm -f -- "$journal"
             """;
 
     private static Reaper instance;
@@ -97,6 +97,21 @@ public final class Reaper {
             instance = reaper;
         }
         return instance;
+    }
+
+    /**
+     * A private folder for files of this run (captures), deleted by the watchdog when the JVM ends;
+     * empty when the run has no journal folder.
+     */
+    public java.util.Optional<Path> runFiles() {
+        if (journal == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(journal.filesDirectory());
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** The watchdog process, for tests. */

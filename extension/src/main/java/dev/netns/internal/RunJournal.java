@@ -64,6 +64,18 @@ final class RunJournal {
         return new RunJournal(file, channel);
     }
 
+    /**
+     * A private folder for this run's files (captures), made on first use; the watchdog deletes it
+     * with the journal when the JVM ends, however it ends.
+     */
+    synchronized Path filesDirectory() throws IOException {
+        Path files = Path.of(file + ".files");
+        if (!Files.isDirectory(files, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(files, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return files;
+    }
+
     /** The file, for the watchdog to delete once it has cleaned up after this run. */
     Path file() {
         return file;
@@ -124,6 +136,7 @@ final class RunJournal {
         }
         for (Path journal : finished) {
             try {
+                deleteFiles(Path.of(journal + ".files"));
                 Files.deleteIfExists(journal);
             } catch (IOException ignored) {
                 // the next sweep tries again
@@ -131,6 +144,19 @@ final class RunJournal {
         }
         dead.removeAll(live);
         return new Census(live, dead);
+    }
+
+    /** Deletes a dead run's files folder (regular files only; links are removed, never followed). */
+    private static void deleteFiles(Path folder) throws IOException {
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(folder);
     }
 
     private static FileLock tryLock(FileChannel channel) throws IOException {
