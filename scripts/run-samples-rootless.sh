@@ -19,8 +19,10 @@ tr ':' '\n' < samples/target/samples.classpath | xargs -I{} cp {} "$work/lib/"
 cp "$launcher" "$work/lib/"
 cp -r samples/target/test-classes "$work/classes"
 cp scripts/rootless/RunSamples.java "$work/"
+mkdir -p "$work/tmp"
 chmod -R a+rX "$work"
+chmod a+rwx "$work/tmp"
 
 setpriv --reuid=65534 --regid=65534 --clear-groups -- \
   env HOME="$work" unshare --user --map-root-user -- \
-  java -cp "$work/classes:$work/lib/*" "$work/RunSamples.java"
+  java -Djava.io.tmpdir="$work/tmp" -cp "$work/classes:$work/lib/*" "$work/RunSamples.java"

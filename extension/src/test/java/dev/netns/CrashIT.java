@@ -131,18 +131,7 @@ class CrashIT {
     }
 
     private static List<Long> processesIn(Set<Long> inodes) throws IOException {
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            return processes.filter(path -> path.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .filter(path -> {
-                        try {
-                            return inodes.contains(((Number) Files.getAttribute(path.resolve("ns/net"), "unix:ino")).longValue());
-                        } catch (IOException | RuntimeException gone) {
-                            return false;
-                        }
-                    })
-                    .map(path -> Long.parseLong(path.getFileName().toString()))
-                    .toList();
-        }
+        return ProgramsIT.processesIn(inodes);
     }
 
     private static String machineLinks() throws Exception {
