@@ -1,16 +1,18 @@
 package dev.netns;
 
-import dev.netns.internal.NamespaceHandle;
-import dev.netns.internal.TopologyDeployment;
 import dev.netns.internal.model.Declaration;
+import dev.netns.internal.topology.NamespaceHandle;
+import dev.netns.internal.topology.RunningTopology;
+import dev.netns.internal.model.TopologyModel;
+import dev.netns.internal.topology.TopologyPictures;
+import dev.netns.internal.model.TopologyValidator;
+
 import dev.netns.internal.model.Declaration.BridgeDeclaration;
 import dev.netns.internal.model.Declaration.NamespaceDeclaration;
 import dev.netns.internal.model.Declaration.NatDeclaration;
 import dev.netns.internal.model.Declaration.PortForwardDeclaration;
 import dev.netns.internal.model.Declaration.RouteDeclaration;
 import dev.netns.internal.model.Declaration.VethDeclaration;
-import dev.netns.internal.model.TopologyModel;
-import dev.netns.internal.model.TopologyValidator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +37,9 @@ import java.util.Map;
  */
 public final class Topology implements AutoCloseable {
 
-    private final TopologyDeployment deployment;
+    private final RunningTopology deployment;
 
-    private Topology(TopologyDeployment deployment) {
+    private Topology(RunningTopology deployment) {
         this.deployment = deployment;
     }
 
@@ -108,7 +110,7 @@ public final class Topology implements AutoCloseable {
      * bridges, cables with interface names and addresses, routes, NAT and port forwards.
      */
     public String diagram() {
-        return dev.netns.internal.TopologyPictures.diagram(deployment.model());
+        return TopologyPictures.diagram(deployment.model());
     }
 
     /**
@@ -117,7 +119,7 @@ public final class Topology implements AutoCloseable {
      * {@code sh script.sh down} removes them; {@code PREFIX=x- sh script.sh up} prefixes the names.
      */
     public String script() {
-        return dev.netns.internal.TopologyPictures.script(deployment.model());
+        return TopologyPictures.script(deployment.model());
     }
 
     /** Tears everything down: kills programs still running inside, releases every namespace. Idempotent. */
@@ -275,7 +277,7 @@ public final class Topology implements AutoCloseable {
          * @throws NetnsException when the declarations are invalid
          */
         public String diagram() {
-            return dev.netns.internal.TopologyPictures.diagram(TopologyValidator.validate(declarations));
+            return TopologyPictures.diagram(TopologyValidator.validate(declarations));
         }
 
         /**
@@ -285,7 +287,7 @@ public final class Topology implements AutoCloseable {
          * @throws NetnsException naming the declaration at fault and the cause; nothing is left behind
          */
         public Topology start() {
-            return new Topology(TopologyDeployment.deploy(TopologyValidator.validate(declarations)));
+            return new Topology(RunningTopology.start(TopologyValidator.validate(declarations)));
         }
 
         private Builder add(Declaration declaration) {

@@ -1,9 +1,10 @@
 package dev.netns;
 
+import dev.netns.internal.namespace.Reaper;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.netns.internal.Reaper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

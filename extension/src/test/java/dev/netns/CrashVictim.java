@@ -1,6 +1,8 @@
 package dev.netns;
 
-import dev.netns.internal.NamespaceHandle;
+import dev.netns.internal.topology.NamespaceHandle;
+import dev.netns.internal.namespace.Reaper;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,12 +50,12 @@ public final class CrashVictim {
             System.out.println("CAPTURE " + blue.capture("eth0").file());
         }
         if (options.contains("stop-watchdog")) {
-            ProcessHandle watchdog = dev.netns.internal.Reaper.get().process();
+            ProcessHandle watchdog = Reaper.get().process();
             new ProcessBuilder("kill", "-STOP", Long.toString(watchdog.pid())).start().waitFor();
             try (Topology second = Topology.builder().namespace("green").start()) {
                 second.namespace("green").exec("true");
             }
-            if (dev.netns.internal.Reaper.get().process().pid() == watchdog.pid()) {
+            if (Reaper.get().process().pid() == watchdog.pid()) {
                 throw new IllegalStateException("the stopped watchdog was not replaced");
             }
         }

@@ -1,6 +1,7 @@
 package dev.netns;
 
-import dev.netns.internal.NamespaceHandle;
+import dev.netns.internal.topology.NamespaceHandle;
+
 import java.time.Duration;
 
 /**

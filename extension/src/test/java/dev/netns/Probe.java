@@ -1,5 +1,7 @@
 package dev.netns;
 
+import dev.netns.internal.topology.StateReport;
+
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.netns.junit.Namespace;
@@ -30,7 +32,7 @@ public final class Probe {
                     .nat("host", "10.0.0.0/24")
                     .start()) {
                 System.out.println("STARTED " + net.namespaces().size());
-                String state = dev.netns.internal.StateReport.describe(net);
+                String state = StateReport.describe(net);
                 System.out.println(state.contains("(nft not installed)") ? "NFT (nft not installed)" : "NFT listed");
                 // lan has no route back to 10.0.0.0/24: only the host's masquerade lets red's ping return
                 System.out.println("MASQUERADES " + net.namespace("red").ping("10.1.0.2").reachable());

@@ -1,5 +1,7 @@
 package dev.netns;
 
+import dev.netns.internal.topology.NamespaceHandle;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -156,7 +158,7 @@ class ProgramsIT {
     @Test
     void teardownKillsEveryProcessInsideHoweverItWasStarted() throws Exception {
         Set<Long> inodes = net.namespaces().stream()
-                .map(ns -> ((dev.netns.internal.NamespaceHandle) ns).inode()).collect(Collectors.toSet());
+                .map(ns -> ((NamespaceHandle) ns).inode()).collect(Collectors.toSet());
         red.start("sleep", "600");
         red.exec("sh", "-c", "sleep 601 > /dev/null 2>&1 &");
         red.exec("setsid", "-f", "sleep", "602");
@@ -189,7 +191,7 @@ class ProgramsIT {
         }
         assertThat(openDescriptors()).isLessThanOrEqualTo(fds + 5);
         assertThat(Thread.activeCount()).isLessThanOrEqualTo(threads + 5);
-        assertThat(processesIn(Set.of(((dev.netns.internal.NamespaceHandle) red).inode()))).isEmpty();
+        assertThat(processesIn(Set.of(((NamespaceHandle) red).inode()))).isEmpty();
     }
 
     static long openDescriptors() throws IOException {

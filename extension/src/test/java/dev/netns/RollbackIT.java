@@ -1,5 +1,7 @@
 package dev.netns;
 
+import dev.netns.internal.namespace.NamespacePool;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,8 +46,8 @@ class RollbackIT {
 
     /** Descriptors of namespaces this JVM holds, not counting the pool's pristine ones. */
     static long namespaceDescriptors() throws IOException {
-        dev.netns.internal.NamespacePool.shared().settle();
-        long pooled = dev.netns.internal.NamespacePool.shared().readyCount();
+        NamespacePool.shared().settle();
+        long pooled = NamespacePool.shared().readyCount();
         try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
             return -pooled + descriptors.filter(fd -> {
                 try {

@@ -1,5 +1,7 @@
 package dev.netns;
 
+import dev.netns.internal.topology.NamespaceHandle;
+
 import static dev.netns.assertj.NetnsAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -208,7 +210,7 @@ class TopologyIT {
 
     @Test
     void closeIsIdempotentAndEndsEveryNamespaceThread() {
-        List<String> names = net.namespaces().stream().map(ns -> ((dev.netns.internal.NamespaceHandle) ns).realName()).toList();
+        List<String> names = net.namespaces().stream().map(ns -> ((NamespaceHandle) ns).realName()).toList();
 
         net.close();
         net.close();

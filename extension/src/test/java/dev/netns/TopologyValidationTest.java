@@ -1,14 +1,17 @@
 package dev.netns;
 
+import dev.netns.internal.model.Declaration;
+import dev.netns.internal.model.SpanningTree;
+import dev.netns.internal.model.TopologyModel;
+import dev.netns.internal.model.TopologyValidator;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netns.internal.model.Declaration.BridgeDeclaration;
 import dev.netns.internal.model.Declaration.NamespaceDeclaration;
 import dev.netns.internal.model.Declaration.VethDeclaration;
-import dev.netns.internal.model.TopologyModel;
 import dev.netns.internal.model.TopologyModel.EndSpec;
-import dev.netns.internal.model.TopologyValidator;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -146,7 +149,7 @@ class TopologyValidationTest {
 
     @Test
     void ipv6AndSeveralAddressesPerInterfaceAreAccepted() {
-        TopologyModel model = dev.netns.internal.model.TopologyValidator.validate(java.util.List.of(
+        TopologyModel model = TopologyValidator.validate(java.util.List.of(
                 new NamespaceDeclaration("red", false, "n1"),
                 new NamespaceDeclaration("blue", false, "n2"),
                 new VethDeclaration("red", "10.0.0.1/24, fd00::1/64", "blue", "10.0.0.2/24,fd00::2/64", 9000,
@@ -194,13 +197,13 @@ class TopologyValidationTest {
 
     @Test
     void aLoopOfStpBridgesHasOnePortPerExtraCableLeftDown() {
-        TopologyModel torus = dev.netns.internal.model.TopologyValidator.validate(torusDeclarations(3));
+        TopologyModel torus = TopologyValidator.validate(torusDeclarations(3));
         // 9 bridges, 18 cables between them: a spanning tree keeps 8, so 10 ports stay down
-        assertThat(dev.netns.internal.model.SpanningTree.portsToBlock(torus)).hasSize(10);
+        assertThat(SpanningTree.portsToBlock(torus)).hasSize(10);
     }
 
-    private static java.util.List<dev.netns.internal.model.Declaration> torusDeclarations(int size) {
-        java.util.List<dev.netns.internal.model.Declaration> declarations = new java.util.ArrayList<>();
+    private static java.util.List<Declaration> torusDeclarations(int size) {
+        java.util.List<Declaration> declarations = new java.util.ArrayList<>();
         for (int i = 0; i < size * size; i++) {
             declarations.add(new BridgeDeclaration("s" + i, null, null, false, true, "b" + i));
         }

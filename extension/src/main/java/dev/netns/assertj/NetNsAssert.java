@@ -1,10 +1,11 @@
 package dev.netns.assertj;
 
+import dev.netns.internal.topology.NamespaceHandle;
+
 import dev.netns.LinkInfo;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.PingResult;
-import dev.netns.internal.NamespaceHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

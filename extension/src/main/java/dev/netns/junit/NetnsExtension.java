@@ -1,10 +1,11 @@
 package dev.netns.junit;
 
+import dev.netns.internal.system.Privileges;
+import dev.netns.internal.topology.StateReport;
+
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Topology;
-import dev.netns.internal.Privileges;
-import dev.netns.internal.StateReport;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

@@ -1,6 +1,7 @@
 package dev.netns.junit;
 
-import dev.netns.internal.RunStatistics;
+import dev.netns.internal.namespace.RunStatistics;
+
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 

@@ -1,0 +1,88 @@
+package dev.netns.internal.namespace;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Finds processes by the network namespace they live in, whatever started them (a program of
+ * ours, a shell's {@code &}, a daemon that double-forked, a {@code ProcessBuilder} inside
+ * {@code call()}), and kills them. Only namespaces this JVM still holds are ever named, so their
+ * inode numbers cannot belong to anyone else meanwhile.
+ */
+public final class NamespaceProcesses {
+
+    private static final System.Logger LOG = System.getLogger(NamespaceProcesses.class.getName());
+    private static final Path PROC = Path.of("/proc");
+
+    private NamespaceProcesses() {
+    }
+
+    /** The pids of the processes whose network namespace has one of these inode numbers. */
+    static List<Long> in(Set<Long> namespaceInodes) {
+        List<Long> found = new ArrayList<>();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, NamespaceProcesses::isPid)) {
+            for (Path process : processes) {
+                Long inode = namespaceOf(process);
+                if (inode != null && namespaceInodes.contains(inode)) {
+                    found.add(Long.parseLong(process.getFileName().toString()));
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot list /proc to find processes in our namespaces: " + e);
+        }
+        return found;
+    }
+
+    /**
+     * SIGKILLs every process in these namespaces and waits until none is left, at most
+     * {@code timeout}.
+     *
+     * @return how many processes were killed
+     */
+    public static int killAll(Set<Long> namespaceInodes, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<Long> killed = new java.util.HashSet<>();
+        while (true) {
+            List<Long> left = in(namespaceInodes);
+            if (left.isEmpty()) {
+                return killed.size();
+            }
+            if (System.nanoTime() > deadline) {
+                LOG.log(System.Logger.Level.WARNING, "processes still inside the topology's namespaces after "
+                        + timeout.toMillis() + " ms: " + left);
+                return killed.size();
+            }
+            for (long pid : left) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                killed.add(pid);
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return killed.size();
+            }
+        }
+    }
+
+    private static boolean isPid(Path path) {
+        String name = path.getFileName().toString();
+        return !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static Long namespaceOf(Path process) {
+        try {
+            String link = Files.readSymbolicLink(process.resolve("ns/net")).toString();
+            // "net:[4026532281]"
+            return Long.parseLong(link.substring(link.indexOf('[') + 1, link.length() - 1));
+        } catch (IOException | RuntimeException gone) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package dev.netns.internal.namespace;
+
+import dev.netns.internal.system.KernelException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes sure nothing outlives the JVM. Namespaces die with the JVM on their own (only this JVM
+ * holds them), but a program started inside one would keep it alive. So, before the first
+ * namespace is made, a small watchdog process is started in its own session; the JVM tells it
+ * over a pipe which namespaces it owns, and the watchdog acknowledges each batch. When the pipe
+ * closes (the JVM exited or was killed, even by SIGKILL) the watchdog kills every process still
+ * inside those namespaces.
+ *
+ * <p>The JVM keeps the full list itself: a watchdog that died, or that stops answering within
+ * {@link #ACK_TIMEOUT} (e.g. it was sent SIGSTOP), is replaced and the new one is told the whole
+ * list again, as Testcontainers' Ryuk is sent its death note again. A namespace is released to
+ * the watchdog before this JVM lets go of it, so its inode number cannot be reused by someone
+ * else while the watchdog still protects it.
+ *
+ * <p>In case the watchdog dies together with its JVM, each run also records what it owns in a
+ * {@link RunJournal} it holds locked; a later run sweeps processes left inside the namespaces of
+ * runs whose lock is free, and never those of live runs or of the machine's own namespace.
+ */
+public final class Reaper {
+
+    /** How long the JVM waits for the watchdog to acknowledge a message before replacing it. */
+    static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How long a new watchdog may take to answer for the first time (it has to start bash). */
+    static final Duration FIRST_ACK_TIMEOUT = Duration.ofSeconds(15);
+
+    private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
+
+    private static final String SCRIPT = """
+            declare -A owned
+            journal="$1"
+            while IFS= read -r line; do
+              case "$line" in
+                +*) owned[${line:1}]=1 ;;
+                -*) unset "owned[${line:1}]" ;;
+                \\?*) echo "${line:1}" ;;
+              esac
+            done
+            if [ ${#owned[@]} -gt 0 ]; then
+              for attempt in $(seq 1 50); do
+                victims=()
+                while read -r inode path; do
+                  pid=${path#/proc/}; pid=${pid%%/*}
+                  [ -n "${owned[$inode]:-}" ] && [ "$pid" != "$$" ] && victims+=("$pid")
+                done < <(stat -L -c '%i %n' /proc/[0-9]*/ns/net 2>/dev/null)
+                [ ${#victims[@]} -eq 0 ] && break
+                kill -9 "${victims[@]}" 2>/dev/null
+                sleep 0.1
+              done
+            fi
+            [ -n "$journal" ] && rm -rf -- "$journal.files" && rm -f -- "$journal"
+            """;
+
+    private static Reaper instance;
+
+    private final RunJournal journal;
+    private final Set<Long> owned = new HashSet<>();
+    private Watchdog watchdog;
+    private long sequence;
+    private int replaced;
+
+    private Reaper(RunJournal journal) {
+        this.journal = journal;
+    }
+
+    /** The watchdog of this JVM, started (after a sweep of dead runs' leftovers) on first use. */
+    public static synchronized Reaper get() {
+        if (instance == null) {
+            RunJournal journal = null;
+            try {
+                journal = RunJournal.create();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "no run journal, so leftovers of this run cannot be swept by a later one "
+                        + "if its watchdog dies too: " + e.getMessage());
+            }
+            sweepDeadRuns(journal);
+            Reaper reaper = new Reaper(journal);
+            synchronized (reaper) {
+                reaper.watchdog = reaper.startWatchdog();
+            }
+            instance = reaper;
+        }
+        return instance;
+    }
+
+    /**
+     * A private folder for files of this run (captures), deleted by the watchdog when the JVM ends;
+     * empty when the run has no journal folder.
+     */
+    public java.util.Optional<Path> runFiles() {
+        if (journal == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(journal.filesDirectory());
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The watchdog process, for tests. */
+    public synchronized ProcessHandle process() {
+        ensureWatchdog();
+        return watchdog.process.toHandle();
+    }
+
+    /** How many times a dead or unresponsive watchdog was replaced, for tests and the run summary. */
+    public synchronized int replacements() {
+        return replaced;
+    }
+
+    /** Tells the watchdog (and the run journal) that this JVM owns these namespaces. */
+    public synchronized void own(Set<Long> namespaceInodes) {
+        owned.addAll(namespaceInodes);
+        if (journal != null) {
+            journal.record('+', namespaceInodes);
+        }
+        deliver('+', namespaceInodes);
+    }
+
+    /**
+     * Tells the watchdog that these namespaces are released. Teardown always goes on: a watchdog
+     * that is gone or does not answer is replaced and told what is still owned.
+     */
+    public synchronized void release(Set<Long> namespaceInodes) {
+        owned.removeAll(namespaceInodes);
+        deliver('-', namespaceInodes);
+        if (journal != null) {
+            journal.record('-', namespaceInodes);
+        }
+    }
+
+    private void deliver(char change, Set<Long> inodes) {
+        StringBuilder lines = new StringBuilder();
+        inodes.forEach(inode -> lines.append(change).append(inode).append('\n'));
+        if (ensureWatchdog() && watchdog.send(lines, ++sequence, watchdog.answered ? ACK_TIMEOUT : FIRST_ACK_TIMEOUT)) {
+            return;
+        }
+        replace("it did not acknowledge within " + ACK_TIMEOUT.toMillis() + " ms");
+    }
+
+    /** Replaces a dead watchdog at once; says whether the current one was alive. */
+    private boolean ensureWatchdog() {
+        if (watchdog.process.isAlive()) {
+            return true;
+        }
+        replace("it is gone");
+        return false;
+    }
+
+    /** Stops the old watchdog, starts a new one and replays everything still owned to it. */
+    private void replace(String why) {
+        LOG.log(System.Logger.Level.WARNING, "replacing the netns-junit watchdog (pid " + watchdog.process.pid() + "): "
+                + why + "; the new one is told the " + owned.size() + " namespaces still owned");
+        watchdog.process.destroyForcibly();
+        replaced++;
+        watchdog = startWatchdog();
+        StringBuilder all = new StringBuilder();
+        owned.forEach(inode -> all.append('+').append(inode).append('\n'));
+        if (!watchdog.send(all, ++sequence, FIRST_ACK_TIMEOUT)) {
+            LOG.log(System.Logger.Level.ERROR, "the new netns-junit watchdog does not answer either; programs "
+                    + "left in namespaces of this run are only swept by the next run");
+        }
+    }
+
+    private Watchdog startWatchdog() {
+        try {
+            Process process = new ProcessBuilder("setsid", "bash", "-c", SCRIPT, "netns-junit-reaper",
+                    journal == null ? "" : journal.file().toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return new Watchdog(process);
+        } catch (IOException e) {
+            throw new KernelException("start the netns-junit watchdog (it needs setsid from util-linux and bash): "
+                    + e.getMessage(), 2, null);
+        }
+    }
+
+    /** One watchdog process: its input pipe and a reader of its acknowledgements. */
+    private static final class Watchdog {
+
+        private final Process process;
+        private final OutputStream pipe;
+        private final LinkedBlockingQueue<Long> acks = new LinkedBlockingQueue<>();
+        private volatile boolean answered;
+
+        Watchdog(Process process) {
+            this.process = process;
+            this.pipe = process.getOutputStream();
+            Thread reader = new Thread(this::readAcks, "netns-watchdog-acks-" + process.pid());
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /**
+         * Sends lines followed by an acknowledgement request and waits for the answer. Only one
+         * batch is ever unanswered, so the pipe cannot fill up and block this JVM.
+         */
+        boolean send(StringBuilder lines, long sequence, Duration timeout) {
+            try {
+                pipe.write((lines + "?" + sequence + "\n").getBytes(StandardCharsets.US_ASCII));
+                pipe.flush();
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (true) {
+                    Long ack = acks.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (ack == null) {
+                        return false;
+                    }
+                    if (ack == sequence) {
+                        answered = true;
+                        return true;
+                    }
+                }
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        private void readAcks() {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.US_ASCII))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    try {
+                        acks.add(Long.parseLong(line.strip()));
+                    } catch (NumberFormatException ignored) {
+                        // only numbers are expected
+                    }
+                }
+            } catch (IOException gone) {
+                // the watchdog ended
+            }
+        }
+    }
+
+    /**
+     * Kills the processes left inside namespaces of runs that are gone (their journal lock is
+     * free), never inside a namespace a live run owns, nor in the machine's own namespace or this
+     * JVM's.
+     *
+     * @return the pids killed
+     */
+    public static List<Long> sweepDeadRuns() {
+        return sweepDeadRuns(instance == null ? null : instance.journal);
+    }
+
+    private static List<Long> sweepDeadRuns(RunJournal self) {
+        RunJournal.Census census = RunJournal.census(self);
+        Set<Long> targets = new HashSet<>(census.dead());
+        targets.remove(namespaceInode(Path.of("/proc/1/ns/net")));
+        targets.remove(namespaceInode(Path.of("/proc/self/ns/net")));
+        if (instance != null) {
+            synchronized (instance) {
+                targets.removeAll(instance.owned);
+            }
+        }
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        List<Long> victims = NamespaceProcesses.in(targets);
+        NamespaceProcesses.killAll(targets, Duration.ofSeconds(2));
+        RunStatistics.swept(victims.size());
+        if (!victims.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "killed " + victims.size() + " processes left by dead netns-junit runs: " + victims);
+        }
+        return victims;
+    }
+
+    private static Long namespaceInode(Path link) {
+        try {
+            return ((Number) Files.getAttribute(link, "unix:ino")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return -1L;
+        }
+    }
+}

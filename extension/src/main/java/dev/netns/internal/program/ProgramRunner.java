@@ -1,0 +1,137 @@
+package dev.netns.internal.program;
+
+import dev.netns.internal.namespace.NamespaceThread;
+
+import dev.netns.ExecResult;
+import dev.netns.NetnsException;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs programs inside one namespace: each is started on the namespace's thread (so the child is
+ * born inside it). Output goes to in-memory files (see {@link OutputFile}), so no pipe can fill
+ * up and no reader thread is needed. Tracks the live ones for reports and teardown.
+ */
+public final class ProgramRunner {
+
+    private static final ProcessBuilder.Redirect NO_INPUT = ProcessBuilder.Redirect.from(new File("/dev/null"));
+
+    private final NamespaceThread namespace;
+    private final String logicalName;
+    private final Set<RunningProgram> running = ConcurrentHashMap.newKeySet();
+
+    public ProgramRunner(NamespaceThread namespace, String logicalName) {
+        this.namespace = namespace;
+        this.logicalName = logicalName;
+    }
+
+    /** Runs a program and waits for it, killing it and its children past its timeout. */
+    ExecResult run(CommandSpec spec) {
+        return start(spec).waitFor(spec.timeout());
+    }
+
+    /** Starts a program in the background. */
+    RunningProgram start(CommandSpec spec) {
+        OutputFile stdout = null;
+        OutputFile stderr = null;
+        try {
+            stdout = OutputFile.create("stdout");
+            stderr = OutputFile.create("stderr");
+            ProcessBuilder builder = new ProcessBuilder(spec.argv())
+                    .redirectOutput(stdout.redirect())
+                    .redirectError(stderr.redirect())
+                    .redirectInput(spec.inputFile() != null ? ProcessBuilder.Redirect.from(spec.inputFile().toFile())
+                            : spec.inputBytes() != null ? ProcessBuilder.Redirect.PIPE : NO_INPUT);
+            if (spec.directory() != null) {
+                builder.directory(spec.directory().toFile());
+            }
+            applyEnvironment(builder.environment(), spec.environment());
+            Process process = namespace.run(builder::start);
+            RunningProgram[] self = new RunningProgram[1];
+            RunningProgram program = new RunningProgram(spec, logicalName, namespace, process, stdout, stderr,
+                    () -> running.remove(self[0]));
+            self[0] = program;
+            running.add(program);
+            if (spec.inputBytes() != null) {
+                feed(process, spec.inputBytes());
+            }
+            return program;
+        } catch (IOException e) {
+            closeQuietly(stdout);
+            closeQuietly(stderr);
+            throw new NetnsException("cannot start program '" + spec.display() + "' in namespace '" + logicalName
+                    + "': " + e.getMessage() + hint(spec.argv().get(0)), e);
+        } catch (RuntimeException e) {
+            closeQuietly(stdout);
+            closeQuietly(stderr);
+            throw e;
+        } catch (Exception e) {
+            closeQuietly(stdout);
+            closeQuietly(stderr);
+            throw new NetnsException("cannot start program '" + spec.display() + "' in namespace '" + logicalName
+                    + "': " + e, e);
+        }
+    }
+
+    /** The programs started here that are still being tracked (not yet stopped or waited for). */
+    public List<RunningProgram> running() {
+        return List.copyOf(running);
+    }
+
+    /**
+     * Kills every program still running in this namespace, with its children, and releases its
+     * output files.
+     *
+     * @return how many were still running
+     */
+    public int killAll() {
+        List<RunningProgram> programs = running();
+        int alive = (int) programs.stream().filter(RunningProgram::isAlive).count();
+        programs.forEach(RunningProgram::kill);
+        programs.forEach(RunningProgram::stop);
+        return alive;
+    }
+
+    private static void applyEnvironment(Map<String, String> target, Map<String, String> changes) {
+        changes.forEach((name, value) -> {
+            if (value == null) {
+                target.remove(name);
+            } else {
+                target.put(name, value);
+            }
+        });
+    }
+
+    /** Writes standard input from a daemon thread, so that a program that does not read cannot block the test. */
+    private static void feed(Process process, byte[] bytes) {
+        Thread writer = new Thread(() -> {
+            try (OutputStream input = process.getOutputStream()) {
+                input.write(bytes);
+            } catch (IOException closedEarly) {
+                // the program exited or closed its input without reading everything: its choice
+            }
+        }, "netns-junit-stdin-" + process.pid());
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    private static String hint(String program) {
+        return switch (program) {
+            case "ping" -> " (install iputils-ping)";
+            case "nft" -> " (install nftables)";
+            case "ip" -> " (install iproute2)";
+            default -> "";
+        };
+    }
+
+    private static void closeQuietly(OutputFile file) {
+        if (file != null) {
+            file.close();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.netns.internal.system;
+
+/** The error numbers the code acts on, by their C names (Linux, every architecture we run on). */
+public final class Errno {
+
+    /** Interrupted system call. */
+    public static final int EINTR = 4;
+    /** Try again: nothing to read yet, or a receive timeout passed. */
+    public static final int EAGAIN = 11;
+    /** File exists: the object is there already. */
+    public static final int EEXIST = 17;
+    /** No such device: no interface of that name. */
+    public static final int ENODEV = 19;
+    /** Operation not supported: e.g. a link kind whose kernel module is missing. */
+    public static final int EOPNOTSUPP = 95;
+    /** Network is unreachable: e.g. a gateway whose link is down. */
+    public static final int ENETUNREACH = 101;
+    /** Host is unreachable. */
+    public static final int EHOSTUNREACH = 113;
+
+    private Errno() {
+    }
+}

@@ -1,0 +1,257 @@
+package dev.netns.internal.system;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * The few C library calls that Java has no equivalent for, bound with JNA direct mapping. This
+ * is the one place where a failed call's {@code errno} (JNA's {@link LastErrorException}) turns
+ * into a {@link KernelException}: every call that can fail throws that, named after the call.
+ */
+public final class Libc {
+
+    public static final int CLONE_NEWNET = 0x40000000;
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int AF_NETLINK = 16;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int NETLINK_ROUTE = 0;
+    public static final int NETLINK_NETFILTER = 12;
+    public static final int SOL_SOCKET = 1;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int SO_RCVTIMEO = 20;
+    public static final int SOL_NETLINK = 270;
+    public static final int NETLINK_CAP_ACK = 10;
+    public static final int NETLINK_EXT_ACK = 11;
+    public static final long MS_BIND = 4096;
+    public static final long MS_REC = 16384;
+    public static final long MS_PRIVATE = 1 << 18;
+    public static final int CLONE_NEWNS = 0x00020000;
+    public static final int MFD_CLOEXEC = 1;
+    public static final int FALLOC_FL_KEEP_SIZE = 1;
+    public static final int FALLOC_FL_PUNCH_HOLE = 2;
+    public static final int SIGKILL = 9;
+    public static final int SIGTERM = 15;
+    public static final int AF_INET = 2;
+    public static final int SOCK_DGRAM = 2;
+    public static final int IPPROTO_ICMP = 1;
+    public static final int POLLIN = 1;
+    public static final int AF_PACKET = 17;
+    public static final int ETH_P_ALL = 0x0003;
+    public static final int SOL_PACKET = 263;
+    public static final int PACKET_QDISC_BYPASS = 20;
+    public static final long SIOCETHTOOL = 0x8946;
+
+    private Libc() {
+    }
+
+    /** The bound functions themselves; their names are the C symbols. */
+    private static final class C {
+
+        static {
+            Native.register(C.class, "c");
+        }
+
+        static native int unshare(int flags) throws LastErrorException;
+
+        static native int open(String path, int flags) throws LastErrorException;
+
+        static native int close(int fd) throws LastErrorException;
+
+        static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+        static native int setsockopt(int fd, int level, int name, int[] value, int length) throws LastErrorException;
+
+        static native int setsockopt(int fd, int level, int name, long[] value, int length) throws LastErrorException;
+
+        static native int bind(int fd, byte[] address, int length) throws LastErrorException;
+
+        static native long send(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+        static native long recv(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+        static native int if_nametoindex(String name);
+
+        static native int mount(String source, String target, String filesystemType, long flags, String data) throws LastErrorException;
+
+        static native String strerror(int errno);
+
+        static native int connect(int fd, byte[] address, int length) throws LastErrorException;
+
+        static native int poll(int[] pollfd, int count, int timeoutMillis) throws LastErrorException;
+
+        static native int ppoll(int[] pollfd, long count, long[] timeout, Pointer signalMask) throws LastErrorException;
+
+        static native int ioctl(int fd, long request, Pointer argument) throws LastErrorException;
+
+        static native int memfd_create(String name, int flags) throws LastErrorException;
+
+        static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
+    }
+
+    /** {@code unshare(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int unshare(int flags) {
+        try {
+            return C.unshare(flags);
+        } catch (LastErrorException e) {
+            throw new KernelException("unshare", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code open(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int open(String path, int flags) {
+        try {
+            return C.open(path, flags);
+        } catch (LastErrorException e) {
+            throw new KernelException("open", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code close(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int close(int fd) {
+        try {
+            return C.close(fd);
+        } catch (LastErrorException e) {
+            throw new KernelException("close", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code socket(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int socket(int domain, int type, int protocol) {
+        try {
+            return C.socket(domain, type, protocol);
+        } catch (LastErrorException e) {
+            throw new KernelException("socket", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code setsockopt(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int setsockopt(int fd, int level, int name, int[] value, int length) {
+        try {
+            return C.setsockopt(fd, level, name, value, length);
+        } catch (LastErrorException e) {
+            throw new KernelException("setsockopt", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code setsockopt(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int setsockopt(int fd, int level, int name, long[] value, int length) {
+        try {
+            return C.setsockopt(fd, level, name, value, length);
+        } catch (LastErrorException e) {
+            throw new KernelException("setsockopt", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code bind(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int bind(int fd, byte[] address, int length) {
+        try {
+            return C.bind(fd, address, length);
+        } catch (LastErrorException e) {
+            throw new KernelException("bind", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code send(2)}; a failure throws {@link KernelException} with its errno. */
+    public static long send(int fd, byte[] buffer, long length, int flags) {
+        try {
+            return C.send(fd, buffer, length, flags);
+        } catch (LastErrorException e) {
+            throw new KernelException("send", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code recv(2)}; a failure throws {@link KernelException} with its errno. */
+    public static long recv(int fd, byte[] buffer, long length, int flags) {
+        try {
+            return C.recv(fd, buffer, length, flags);
+        } catch (LastErrorException e) {
+            throw new KernelException("recv", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code if_nametoindex(3)}. */
+    public static int if_nametoindex(String name) {
+        return C.if_nametoindex(name);
+    }
+
+    /** {@code mount(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int mount(String source, String target, String filesystemType, long flags, String data) {
+        try {
+            return C.mount(source, target, filesystemType, flags, data);
+        } catch (LastErrorException e) {
+            throw new KernelException("mount", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code strerror(3)}. */
+    public static String strerror(int errno) {
+        return C.strerror(errno);
+    }
+
+    /** {@code connect(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int connect(int fd, byte[] address, int length) {
+        try {
+            return C.connect(fd, address, length);
+        } catch (LastErrorException e) {
+            throw new KernelException("connect", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code poll(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int poll(int[] pollfd, int count, int timeoutMillis) {
+        try {
+            return C.poll(pollfd, count, timeoutMillis);
+        } catch (LastErrorException e) {
+            throw new KernelException("poll", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code ppoll(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int ppoll(int[] pollfd, long count, long[] timeout, Pointer signalMask) {
+        try {
+            return C.ppoll(pollfd, count, timeout, signalMask);
+        } catch (LastErrorException e) {
+            throw new KernelException("ppoll", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code ioctl(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int ioctl(int fd, long request, Pointer argument) {
+        try {
+            return C.ioctl(fd, request, argument);
+        } catch (LastErrorException e) {
+            throw new KernelException("ioctl", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code memfd_create(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int memfd_create(String name, int flags) {
+        try {
+            return C.memfd_create(name, flags);
+        } catch (LastErrorException e) {
+            throw new KernelException("memfd_create", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code fallocate(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int fallocate(int fd, int mode, long offset, long length) {
+        try {
+            return C.fallocate(fd, mode, offset, length);
+        } catch (LastErrorException e) {
+            throw new KernelException("fallocate", e.getErrorCode(), null);
+        }
+    }
+
+    /** The {@code errno} of the calling thread's last failed call (for calls that fail without throwing). */
+    public static int lastError() {
+        return Native.getLastError();
+    }
+
+    /** Returns the C library's description of {@code errno}, e.g. "File exists". */
+    public static String describe(int errno) {
+        return strerror(errno) + " (errno " + errno + ")";
+    }
+}

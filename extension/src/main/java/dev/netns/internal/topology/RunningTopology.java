@@ -1,0 +1,273 @@
+package dev.netns.internal.topology;
+
+import dev.netns.NetnsException;
+import dev.netns.internal.deploy.TopologyDeployment;
+import dev.netns.internal.model.IpAddress;
+import dev.netns.internal.model.Printable;
+import dev.netns.internal.model.TopologyModel;
+import dev.netns.internal.model.TopologyModel.ImpairSpec;
+import dev.netns.internal.model.TopologyModel.NamespaceSpec;
+import dev.netns.internal.namespace.HostsFile;
+import dev.netns.internal.namespace.NamespacePool;
+import dev.netns.internal.namespace.NamespaceProcesses;
+import dev.netns.internal.namespace.NetlinkNamespaceKernel;
+import dev.netns.internal.namespace.Reaper;
+import dev.netns.internal.namespace.RunStatistics;
+import dev.netns.internal.system.KernelException;
+import dev.netns.internal.system.Privileges;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A topology while it runs: its namespace handles, and what happens after it was built (keep,
+ * close, partitions, the hosts file its programs see). Building is {@link TopologyDeployment}'s
+ * job, over the kernel seam; this class adds the watchdog, the handles and the declared
+ * impairments, and takes everything down again.
+ */
+public final class RunningTopology implements AutoCloseable {
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final String RUN_ID = Long.toString(ProcessHandle.current().pid());
+    private static final String RUN_SECRET = Long.toString(new SecureRandom().nextInt() & 0xfffffff, 36);
+
+    /** How long teardown waits for the processes inside to be gone. */
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(5);
+
+    private final TopologyModel model;
+    private final Map<String, NamespaceHandle> namespaces = new LinkedHashMap<>();
+    private final Set<List<String>> partitions = new HashSet<>();
+    private Reaper reaper;
+    private HostsFile hostsFile;
+    private int killedAtTeardown;
+    private boolean closed;
+
+    private RunningTopology(TopologyModel model) {
+        this.model = model;
+    }
+
+    /**
+     * Builds everything {@code model} declares and starts watching over it.
+     *
+     * @throws NetnsException naming the declaration whose step failed, after rolling back
+     */
+    public static RunningTopology start(TopologyModel model) {
+        List<String> missing = Privileges.missing();
+        if (!missing.isEmpty()) {
+            throw new NetnsException(Privileges.explain(missing));
+        }
+        long started = System.nanoTime();
+        Reaper reaper = startWatchdog();
+        long sequence = SEQUENCE.incrementAndGet();
+        Map<String, NetlinkNamespaceKernel> kernels;
+        try {
+            // a random part, so that nobody can plant a file at /run/netns/<name> ahead of a keep()
+            kernels = TopologyDeployment.deploy(model, NetlinkNamespaceKernel.fromPool(),
+                    name -> "netns-junit-" + RUN_ID + "-" + sequence + "-" + RUN_SECRET + "-" + name);
+        } finally {
+            NamespacePool.shared().refill();
+        }
+        RunningTopology topology = new RunningTopology(model);
+        try {
+            for (NamespaceSpec spec : model.namespaces()) {
+                topology.namespaces.put(spec.name(), new NamespaceHandle(spec.name(), kernels.get(spec.name()),
+                        NamespaceAddresses.of(model, spec.name()), topology.namespaces::get, topology::hostsFile));
+            }
+            topology.reaper = reaper;
+            reaper.own(topology.inodes());
+            for (ImpairSpec impair : model.impairments()) {
+                try {
+                    topology.namespaces.get(impair.namespace()).impair(impair.interfaceName(), impair.impairment());
+                } catch (KernelException e) {
+                    throw new NetnsException(impair.origin() + ": impair " + impair.namespace() + ":"
+                            + impair.interfaceName() + " failed: " + e.getMessage(), e);
+                }
+            }
+            RunStatistics.built(System.nanoTime() - started);
+            return topology;
+        } catch (RuntimeException | Error e) {
+            // the handles made so far close their namespaces; the others are closed here
+            kernels.forEach((name, kernel) -> {
+                if (!topology.namespaces.containsKey(name)) {
+                    kernel.close();
+                }
+            });
+            try {
+                topology.close();
+            } catch (RuntimeException | Error suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static Reaper startWatchdog() {
+        try {
+            return Reaper.get();
+        } catch (KernelException e) {
+            throw new NetnsException("netns-junit: start the watchdog failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The model this topology was built from. */
+    public TopologyModel model() {
+        return model;
+    }
+
+    /** The running namespaces by logical name, in declaration order. */
+    public Map<String, NamespaceHandle> namespaces() {
+        return Collections.unmodifiableMap(namespaces);
+    }
+
+    /**
+     * Leaves every namespace on the machine, named in {@code /run/netns}, and releases this
+     * JVM's hold on them. Programs running inside are killed.
+     *
+     * @return logical name to machine name, for {@code ip netns exec NAME}
+     */
+    public synchronized Map<String, String> keep() {
+        Map<String, String> kept = new LinkedHashMap<>();
+        if (closed) {
+            return kept;
+        }
+        closed = true;
+        killProcessesInside();
+        releaseToWatchdog();
+        RuntimeException failure = null;
+        for (NamespaceHandle namespace : namespaces.values()) {
+            try {
+                kept.put(namespace.name(), namespace.keep());
+                RunStatistics.kept(namespace.realName());
+            } catch (RuntimeException e) {
+                namespace.close();
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (hostsFile != null) {
+            hostsFile.close();
+        }
+        if (failure != null) {
+            throw new NetnsException("could not keep every namespace (kept: " + kept + "): " + failure.getMessage(), failure);
+        }
+        return kept;
+    }
+
+    /** Releases every namespace; the kernel removes their interfaces. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long started = System.nanoTime();
+        int killedBefore = killedAtTeardown;
+        // all threads wind down at once; then wait for each
+        List<NamespaceHandle> reversed = new ArrayList<>(namespaces.values());
+        Collections.reverse(reversed);
+        killProcessesInside();
+        releaseToWatchdog();
+        reversed.forEach(NamespaceHandle::beginClose);
+        reversed.forEach(NamespaceHandle::finishClose);
+        if (hostsFile != null) {
+            hostsFile.close();
+        }
+        RunStatistics.tornDown(System.nanoTime() - started, killedAtTeardown - killedBefore);
+    }
+
+    /** The topology's hosts file, made on first use (the first program started). */
+    private synchronized HostsFile hostsFile() {
+        if (hostsFile == null) {
+            Map<String, String> names = new LinkedHashMap<>();
+            Map<String, String> names6 = new LinkedHashMap<>();
+            for (NamespaceSpec spec : model.namespaces()) {
+                model.firstAddress(spec.name()).ifPresent(address -> names.put(spec.name(), address.toString()));
+                model.firstAddress6(spec.name()).ifPresent(address -> names6.put(spec.name(), address.toString()));
+            }
+            hostsFile = HostsFile.create(HostsFile.render(names, names6));
+        }
+        return hostsFile;
+    }
+
+    /**
+     * Drops all traffic between namespaces {@code a} and {@code b} ({@code heal = false}), or
+     * lets it pass again: each of the two drops, on the way in and out, every packet from or to an
+     * address of the other. Third parties and forwarding through either are untouched.
+     */
+    public synchronized void partition(String a, String b, boolean heal) {
+        String action = (heal ? "heal(" : "partition(") + '"' + Printable.of(a) + "\", \"" + Printable.of(b) + "\")";
+        for (String name : new String[] {a, b}) {
+            if (name == null || !namespaces.containsKey(name)) {
+                throw new NetnsException(action + ": no namespace '" + Printable.of(name) + "' in this topology (it has: "
+                        + String.join(", ", namespaces.keySet()) + ")");
+            }
+        }
+        if (a.equals(b)) {
+            throw new NetnsException(action + ": a namespace cannot be partitioned from itself");
+        }
+        if (closed) {
+            throw new NetnsException(action + ": the topology is closed");
+        }
+        List<String> pair = a.compareTo(b) < 0 ? List.of(a, b) : List.of(b, a);
+        boolean changed = heal ? partitions.remove(pair) : partitions.add(pair);
+        if (!changed) {
+            return;
+        }
+        for (String name : pair) {
+            Set<IpAddress> blocked = new LinkedHashSet<>();
+            for (List<String> other : partitions) {
+                if (other.contains(name)) {
+                    String peer = other.get(0).equals(name) ? other.get(1) : other.get(0);
+                    model.addressesOf(peer).forEach(cidr -> blocked.add(cidr.address()));
+                }
+            }
+            try {
+                namespaces.get(name).applyPartitions(blocked);
+            } catch (KernelException e) {
+                throw new NetnsException(action + ": apply the partition rules in namespace '" + name + "' failed: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Kills every process inside any namespace of the topology, however it was started, and
+     * waits until they are gone: while this JVM still holds the namespaces, their inode numbers
+     * are theirs alone.
+     */
+    private void killProcessesInside() {
+        if (namespaces.values().stream().noneMatch(NamespaceHandle::mayHoldProcesses)) {
+            return;
+        }
+        for (NamespaceHandle namespace : namespaces.values()) {
+            killedAtTeardown += namespace.killPrograms();
+        }
+        killedAtTeardown += NamespaceProcesses.killAll(inodes(), KILL_TIMEOUT);
+    }
+
+    /** The inode numbers of the namespaces made so far. */
+    private Set<Long> inodes() {
+        Set<Long> inodes = new HashSet<>();
+        namespaces.values().forEach(namespace -> inodes.add(namespace.inode()));
+        return inodes;
+    }
+
+    /** Tells the watchdog before the namespaces are let go, so their inode numbers are never reused while protected. */
+    private void releaseToWatchdog() {
+        if (reaper != null) {
+            reaper.release(inodes());
+        }
+    }
+
+    /** How many processes teardown found still running inside the topology and killed. */
+    public synchronized int killedAtTeardown() {
+        return killedAtTeardown;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.netns.internal.traffic;
+
+import dev.netns.internal.system.KernelException;
+import dev.netns.internal.system.Libc;
+
+import com.sun.jna.Memory;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The few ethtool settings netns-junit changes, through the {@code SIOCETHTOOL} ioctl (no ethtool
+ * program): turning offloads off on an interface of its own, so that the kernel hands it complete,
+ * checksummed frames no larger than the MTU. To be used on the namespace's thread.
+ */
+final class Ethtool {
+
+    private static final int ETHTOOL_STXCSUM = 0x17;
+    private static final int ETHTOOL_SSG = 0x19;
+    private static final int ETHTOOL_STSO = 0x1f;
+    private static final int ETHTOOL_SGSO = 0x24;
+
+    private Ethtool() {
+    }
+
+    /** Turns off TX checksum offload, scatter-gather, TSO and GSO of {@code interfaceName}. */
+    static void disableOffloads(String interfaceName) {
+        int fd = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+        try {
+            for (int command : new int[] {ETHTOOL_STSO, ETHTOOL_SGSO, ETHTOOL_SSG, ETHTOOL_STXCSUM}) {
+                set(fd, interfaceName, command, 0);
+            }
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    private static void set(int fd, String interfaceName, int command, int value) {
+        try (Memory ethtoolValue = new Memory(8); Memory request = new Memory(40)) {
+            ethtoolValue.setInt(0, command);
+            ethtoolValue.setInt(4, value);
+            request.clear();
+            byte[] name = interfaceName.getBytes(StandardCharsets.US_ASCII);
+            request.write(0, name, 0, name.length);
+            request.setPointer(16, ethtoolValue);
+            Libc.ioctl(fd, Libc.SIOCETHTOOL, request);
+        } catch (KernelException e) {
+            throw new KernelException("turn off offload " + Integer.toHexString(command) + " on " + interfaceName,
+                    e.errno(), null);
+        }
+    }
+}
