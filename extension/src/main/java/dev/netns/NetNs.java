@@ -150,7 +150,12 @@ public interface NetNs {
      * belong to this namespace for their whole life and may then be used from any thread.
      * Threads it starts inherit the namespace.
      *
+     * <p>Calls from several threads run one after the other. If the calling thread is interrupted
+     * while it waits, {@code action} is interrupted too (or never starts), the call throws a
+     * {@link NetnsException} and the caller's interrupt status stays set.
+     *
      * @throws Exception whatever {@code action} throws
+     * @throws NetnsException when the topology is closed, the action is null, or the caller was interrupted
      */
     <T> T call(Callable<T> action) throws Exception;
 }

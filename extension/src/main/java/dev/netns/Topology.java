@@ -1,18 +1,18 @@
 package dev.netns;
 
-import dev.netns.internal.model.Declaration;
-import dev.netns.internal.topology.NamespaceHandle;
-import dev.netns.internal.topology.RunningTopology;
-import dev.netns.internal.model.TopologyModel;
-import dev.netns.internal.topology.TopologyPictures;
-import dev.netns.internal.model.TopologyValidator;
-
 import dev.netns.internal.model.Declaration.BridgeDeclaration;
 import dev.netns.internal.model.Declaration.NamespaceDeclaration;
 import dev.netns.internal.model.Declaration.NatDeclaration;
 import dev.netns.internal.model.Declaration.PortForwardDeclaration;
 import dev.netns.internal.model.Declaration.RouteDeclaration;
 import dev.netns.internal.model.Declaration.VethDeclaration;
+import dev.netns.internal.model.Declaration;
+import dev.netns.internal.model.TopologyModel;
+import dev.netns.internal.model.TopologyValidator;
+import dev.netns.internal.topology.NamespaceHandle;
+import dev.netns.internal.topology.RunningTopology;
+import dev.netns.internal.topology.TopologyPictures;
+import dev.netns.junit.Bridge;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -215,7 +215,7 @@ public final class Topology implements AutoCloseable {
         /**
          * Declares a bridge; with {@code stp}, cables between {@code stp} bridges may form loops:
          * a spanning tree is computed at start and the ports that would close a loop are blocked
-         * (see {@link dev.netns.junit.Bridge#stp()}).
+         * (see {@link Bridge#stp()}).
          */
         public Builder bridge(String name, String cidr, String inNamespace, boolean netfilter, boolean stp) {
             return add(new BridgeDeclaration(name, cidr, inNamespace, netfilter, stp, originOr("bridge(" + quote(name)

@@ -1,8 +1,7 @@
 package dev.netns;
 
-import dev.netns.internal.topology.NamespaceHandle;
 import dev.netns.internal.namespace.Reaper;
-
+import dev.netns.internal.topology.NamespaceHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,10 +1,9 @@
 package dev.netns;
 
-import dev.netns.internal.topology.NamespaceHandle;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.netns.internal.topology.NamespaceHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,6 @@
 package dev.netns;
 
 import dev.netns.internal.topology.NamespaceHandle;
-
 import java.time.Duration;
 
 /**

@@ -1,9 +1,8 @@
 package dev.netns;
 
-import dev.netns.internal.topology.StateReport;
-
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.netns.internal.topology.StateReport;
 import dev.netns.junit.Namespace;
 import dev.netns.junit.NetnsTest;
 import org.junit.jupiter.api.Test;

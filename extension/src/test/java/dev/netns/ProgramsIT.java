@@ -1,11 +1,10 @@
 package dev.netns;
 
-import dev.netns.internal.topology.NamespaceHandle;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.netns.internal.topology.NamespaceHandle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

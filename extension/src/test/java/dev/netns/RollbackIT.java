@@ -1,10 +1,9 @@
 package dev.netns;
 
-import dev.netns.internal.namespace.NamespacePool;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.netns.internal.namespace.NamespacePool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,10 @@
 package dev.netns;
 
-import dev.netns.internal.topology.NamespaceHandle;
-
 import static dev.netns.assertj.NetnsAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.netns.internal.topology.NamespaceHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -1,17 +1,16 @@
 package dev.netns;
 
-import dev.netns.internal.model.Declaration;
-import dev.netns.internal.model.SpanningTree;
-import dev.netns.internal.model.TopologyModel;
-import dev.netns.internal.model.TopologyValidator;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netns.internal.model.Declaration.BridgeDeclaration;
 import dev.netns.internal.model.Declaration.NamespaceDeclaration;
 import dev.netns.internal.model.Declaration.VethDeclaration;
+import dev.netns.internal.model.Declaration;
+import dev.netns.internal.model.SpanningTree;
 import dev.netns.internal.model.TopologyModel.EndSpec;
+import dev.netns.internal.model.TopologyModel;
+import dev.netns.internal.model.TopologyValidator;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;

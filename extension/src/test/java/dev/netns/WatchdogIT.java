@@ -1,9 +1,8 @@
 package dev.netns;
 
-import dev.netns.internal.namespace.Reaper;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netns.internal.namespace.Reaper;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;

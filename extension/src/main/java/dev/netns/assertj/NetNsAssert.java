@@ -1,14 +1,17 @@
 package dev.netns.assertj;
 
-import dev.netns.internal.topology.NamespaceHandle;
-
 import dev.netns.LinkInfo;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.PingResult;
+import dev.netns.internal.topology.NamespaceHandle;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -265,14 +268,14 @@ public class NetNsAssert extends AbstractAssert<NetNsAssert, NetNs> {
         String resolved = resolve(address);
         try {
             return actual.call(() -> {
-                try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
+                try (DatagramSocket socket = new DatagramSocket()) {
                     socket.connect(new InetSocketAddress(resolved, port));
                     socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
-                    byte[] probe = "netns-junit probe\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                    socket.send(new java.net.DatagramPacket(probe, probe.length));
-                    socket.receive(new java.net.DatagramPacket(new byte[2048], 2048));
+                    byte[] probe = "netns-junit probe\n".getBytes(StandardCharsets.US_ASCII);
+                    socket.send(new DatagramPacket(probe, probe.length));
+                    socket.receive(new DatagramPacket(new byte[2048], 2048));
                     return null;
-                } catch (java.net.SocketTimeoutException e) {
+                } catch (SocketTimeoutException e) {
                     return "no answer within " + timeout.toMillis() + " ms";
                 } catch (IOException e) {
                     return e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -298,7 +301,7 @@ public class NetNsAssert extends AbstractAssert<NetNsAssert, NetNs> {
 
     private String addressOf(NetNs other) {
         if (other == null) {
-            throw new IllegalArgumentException("the other namespace must not be null");
+            throw new NetnsException("the other namespace must not be null");
         }
         return other.address();
     }

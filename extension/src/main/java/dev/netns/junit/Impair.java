@@ -1,5 +1,6 @@
 package dev.netns.junit;
 
+import dev.netns.Impairment;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Impairs what leaves one interface from the start of the test: delay, jitter, loss, rate and
- * more, the same on every kernel (see {@link dev.netns.Impairment}). Unset attributes leave that
+ * more, the same on every kernel (see {@link Impairment}). Unset attributes leave that
  * aspect untouched.
  *
  * <pre>{@code

@@ -1,5 +1,6 @@
 package dev.netns.junit;
 
+import dev.netns.NetNs;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Declares a network namespace, known in the test by its logical name; its real name on the
  * machine is unique per run. On a class or method it declares; on a field or parameter of type
- * {@link dev.netns.NetNs} it injects that namespace (declaring it if not yet declared).
+ * {@link NetNs} it injects that namespace (declaring it if not yet declared).
  *
  * <pre>{@code
  * @Namespace("red")

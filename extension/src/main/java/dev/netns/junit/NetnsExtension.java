@@ -1,16 +1,13 @@
 package dev.netns.junit;
 
-import dev.netns.internal.system.Privileges;
-import dev.netns.internal.topology.StateReport;
-
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Topology;
+import dev.netns.internal.system.Privileges;
+import dev.netns.internal.topology.StateReport;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -75,7 +72,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
             rejectStaticFields(testClass);
             return;
         }
-        TopologyDeclarations declarations = new TopologyDeclarations().addClass(testClass, false)
+        TopologyDeclarations declarations = new TopologyDeclarations().addClass(testClass)
                 .addParameterReferencesOfAllMethods(testClass);
         if (declarations.isEmpty()) {
             return;
@@ -97,7 +94,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
             topology = managed(context).map(ManagedTopology::topology).orElse(null);
         } else {
             TopologyDeclarations declarations = new TopologyDeclarations()
-                    .addClass(testClass, false)
+                    .addClass(testClass)
                     .addMethod(context.getRequiredTestMethod());
             if (declarations.isEmpty()) {
                 return;
@@ -153,7 +150,8 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
         if (parameter.getType() == Topology.class) {
             return topology;
         }
-        Namespace namespace = parameter.getAnnotation(Namespace.class);
+        // findAnnotation, not getAnnotation: a composed annotation meta-annotated with @Namespace counts too
+        Namespace namespace = parameterContext.findAnnotation(Namespace.class).orElse(null);
         if (namespace == null) {
             throw new ParameterResolutionException(where + " of type NetNs needs @Namespace(\"name\") to say which namespace");
         }
@@ -202,7 +200,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
     private static void injectFields(Class<?> type, Object instance, Topology topology, boolean statics) {
         List<Field> fields = ReflectionSupport.findFields(type,
                 field -> Modifier.isStatic(field.getModifiers()) == statics
-                        && (field.isAnnotationPresent(Namespace.class) || field.getType() == Topology.class),
+                        && (AnnotationSupport.isAnnotated(field, Namespace.class) || field.getType() == Topology.class),
                 HierarchyTraversalMode.TOP_DOWN);
         for (Field field : fields) {
             String where = "field " + field.getDeclaringClass().getSimpleName() + "." + field.getName();
@@ -213,7 +211,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
             if (field.getType() == Topology.class) {
                 value = topology;
             } else if (field.getType() == NetNs.class) {
-                value = topology.namespace(field.getAnnotation(Namespace.class).value());
+                value = topology.namespace(AnnotationSupport.findAnnotation(field, Namespace.class).orElseThrow().value());
             } else {
                 throw new ExtensionConfigurationException(where + " is annotated @Namespace but its type is "
                         + field.getType().getSimpleName() + "; it must be NetNs");
@@ -231,7 +229,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
         for (Class<?> current = testClass; current != null; current = current.getEnclosingClass()) {
             List<Field> statics = ReflectionSupport.findFields(current,
                     field -> ModifierSupport.isStatic(field)
-                            && (field.isAnnotationPresent(Namespace.class) || field.getType() == Topology.class),
+                            && (AnnotationSupport.isAnnotated(field, Namespace.class) || field.getType() == Topology.class),
                     HierarchyTraversalMode.TOP_DOWN);
             if (!statics.isEmpty()) {
                 Field field = statics.get(0);

@@ -1,7 +1,6 @@
 package dev.netns.junit;
 
 import dev.netns.internal.namespace.RunStatistics;
-
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 

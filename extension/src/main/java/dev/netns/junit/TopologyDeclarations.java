@@ -1,16 +1,18 @@
 package dev.netns.junit;
 
 import dev.netns.NetNs;
+import dev.netns.NetnsException;
 import dev.netns.Topology;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
@@ -25,7 +27,7 @@ final class TopologyDeclarations {
     private final Topology.Builder builder = Topology.builder();
     private final Set<String> namespaces = new LinkedHashSet<>();
     private final Set<String> declaredNames = new LinkedHashSet<>();
-    private final java.util.Map<String, String> injectedOnly = new java.util.LinkedHashMap<>();
+    private final Map<String, String> injectedOnly = new LinkedHashMap<>();
     private boolean empty = true;
 
     /** Whether nothing was declared. */
@@ -39,7 +41,7 @@ final class TopologyDeclarations {
     }
 
     /** Reads a class's declarations, outermost enclosing class first, then its own fields. */
-    TopologyDeclarations addClass(Class<?> testClass, boolean staticFieldsOnly) {
+    TopologyDeclarations addClass(Class<?> testClass) {
         List<Class<?>> chain = new ArrayList<>();
         for (Class<?> current = testClass; current != null; current = current.getEnclosingClass()) {
             chain.add(0, current);
@@ -48,9 +50,9 @@ final class TopologyDeclarations {
             addElement(current, "class " + current.getSimpleName());
         }
         for (Class<?> current : chain) {
-            for (Field field : AnnotationSupport.findAnnotatedFields(current, Namespace.class,
-                    field -> !staticFieldsOnly || Modifier.isStatic(field.getModifiers()), HierarchyTraversalMode.TOP_DOWN)) {
-                reference(field.getAnnotation(Namespace.class),
+            for (Field field : AnnotationSupport.findAnnotatedFields(current, Namespace.class, field -> true,
+                    HierarchyTraversalMode.TOP_DOWN)) {
+                reference(AnnotationSupport.findAnnotation(field, Namespace.class).orElseThrow(),
                         "field " + field.getDeclaringClass().getSimpleName() + "." + field.getName());
             }
         }
@@ -73,7 +75,7 @@ final class TopologyDeclarations {
     private TopologyDeclarations addParameterReferences(Method method) {
         String where = where(method);
         for (Parameter parameter : method.getParameters()) {
-            Namespace namespace = parameter.getAnnotation(Namespace.class);
+            Namespace namespace = AnnotationSupport.findAnnotation(parameter, Namespace.class).orElse(null);
             if (namespace != null && NetNs.class.equals(parameter.getType())) {
                 reference(namespace, "parameter " + parameter.getName() + " of " + where);
             }
@@ -85,12 +87,13 @@ final class TopologyDeclarations {
         return "method " + method.getDeclaringClass().getSimpleName() + "." + method.getName() + "()";
     }
 
+    /** Every annotation that declares part of a topology: the one list of them. */
+    static final List<Class<? extends Annotation>> TOPOLOGY_ANNOTATIONS =
+            List.of(Namespace.class, Bridge.class, VethPair.class, Route.class, Nat.class, PortForward.class, Impair.class);
+
     /** Whether {@code method} declares anything of its own (not counting parameter references). */
     static boolean declaresOnMethod(Method method) {
-        return !findAll(method, Namespace.class).isEmpty() || !findAll(method, VethPair.class).isEmpty()
-                || !findAll(method, Bridge.class).isEmpty() || !findAll(method, Route.class).isEmpty()
-                || !findAll(method, Nat.class).isEmpty() || !findAll(method, PortForward.class).isEmpty()
-                || !findAll(method, Impair.class).isEmpty();
+        return TOPOLOGY_ANNOTATIONS.stream().anyMatch(type -> !findAll(method, type).isEmpty());
     }
 
     private void addElement(AnnotatedElement element, String where) {
@@ -143,7 +146,7 @@ final class TopologyDeclarations {
         injectedOnly.forEach((name, where) -> {
             for (String declared : declaredNames) {
                 if (!declared.equals(name) && Spelling.distance(name, declared) <= 2) {
-                    throw new dev.netns.NetnsException("@Namespace(\"" + name + "\") on " + where + " names a namespace "
+                    throw new NetnsException("@Namespace(\"" + name + "\") on " + where + " names a namespace "
                             + "that nothing declares; did you mean '" + declared + "'? (To declare a new empty "
                             + "namespace on purpose, add @Namespace(\"" + name + "\") to the class.)");
                 }

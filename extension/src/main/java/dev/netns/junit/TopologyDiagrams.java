@@ -1,5 +1,7 @@
 package dev.netns.junit;
 
+import dev.netns.NetnsException;
+
 /**
  * Draws the topology a test class declares with annotations, without creating it: for
  * documentation, code review, or a quick look at a test's network.
@@ -17,9 +19,9 @@ public final class TopologyDiagrams {
      * The Mermaid {@code graph} of the class-level declarations of {@code testClass} (and its
      * enclosing classes), and the namespaces its fields inject.
      *
-     * @throws dev.netns.NetnsException when the declarations are invalid
+     * @throws NetnsException when the declarations are invalid
      */
     public static String of(Class<?> testClass) {
-        return new TopologyDeclarations().addClass(testClass, false).builder().diagram();
+        return new TopologyDeclarations().addClass(testClass).builder().diagram();
     }
 }

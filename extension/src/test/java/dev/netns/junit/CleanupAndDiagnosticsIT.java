@@ -1,11 +1,10 @@
 package dev.netns.junit;
 
-import dev.netns.internal.topology.NamespaceHandle;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.netns.NetNs;
+import dev.netns.internal.topology.NamespaceHandle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,25 +4,29 @@ import static dev.netns.assertj.NetnsAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import dev.netns.NetNs;
 import dev.netns.Topology;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
-import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
  * The extension, run through the JUnit engine on small fixture classes (their names end in
@@ -45,6 +49,32 @@ class NetnsExtensionIT {
         assertThat(SEEN).hasSize(2);
         assertThat(SEEN.get(0)).isNotSameAs(SEEN.get(1));
         SEEN.forEach(closed -> assertThatThrownBy(() -> closed.call(() -> 1)).hasMessageContaining("is closed"));
+    }
+
+    @Test
+    void aComposedAnnotationCarryingNamespaceWorksOnFieldsAndParameters() {
+        run(ComposedAnnotationCase.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+    }
+
+    /** A user's own annotation, meta-annotated with @Namespace. */
+    @Namespace("blue")
+    @Target({ElementType.FIELD, ElementType.PARAMETER})
+    @Retention(RetentionPolicy.RUNTIME)
+    @interface Blue {
+    }
+
+    @NetnsTest
+    @Namespace("red")
+    @VethPair(left = "red", leftAddress = "10.1.0.1/24", right = "blue", rightAddress = "10.1.0.2/24")
+    static class ComposedAnnotationCase {
+
+        @Blue NetNs blueField;
+
+        @Test
+        void composed(@Blue NetNs blue) {
+            assertThat(blue.name()).isEqualTo("blue");
+            assertThat(blueField).isSameAs(blue);
+        }
     }
 
     @Test

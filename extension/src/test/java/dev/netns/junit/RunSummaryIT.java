@@ -1,10 +1,9 @@
 package dev.netns.junit;
 
-import dev.netns.internal.namespace.RunStatistics;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netns.Topology;
+import dev.netns.internal.namespace.RunStatistics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import org.junit.jupiter.api.Test;

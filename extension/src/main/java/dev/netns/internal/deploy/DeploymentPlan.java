@@ -3,7 +3,6 @@ package dev.netns.internal.deploy;
 import dev.netns.NetnsException;
 import dev.netns.internal.model.Cidr;
 import dev.netns.internal.model.SpanningTree;
-import dev.netns.internal.model.TopologyModel;
 import dev.netns.internal.model.TopologyModel.BridgeSpec;
 import dev.netns.internal.model.TopologyModel.EndSpec;
 import dev.netns.internal.model.TopologyModel.NamespaceSpec;
@@ -11,8 +10,10 @@ import dev.netns.internal.model.TopologyModel.NatSpec;
 import dev.netns.internal.model.TopologyModel.PortForwardSpec;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
 import dev.netns.internal.model.TopologyModel.VethSpec;
+import dev.netns.internal.model.TopologyModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -87,18 +88,18 @@ public final class DeploymentPlan {
                 new Phase("far ends and routes", farEndsAndRoutes)));
     }
 
-    private static java.util.Optional<KernelStep> natStep(TopologyModel model, String namespace, Builder plan) {
+    private static Optional<KernelStep> natStep(TopologyModel model, String namespace, Builder plan) {
         List<NatSpec> nats = model.nats().stream().filter(nat -> nat.namespace().equals(namespace)).toList();
         List<PortForwardSpec> forwards = model.portForwards().stream()
                 .filter(forward -> forward.namespace().equals(namespace)).toList();
         if (nats.isEmpty() && forwards.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         // the kernel does not say which rule of a batch it refused: the step names every NAT declaration
         List<String> origins = new ArrayList<>();
         nats.forEach(nat -> origins.add(nat.origin()));
         forwards.forEach(forward -> origins.add(forward.origin()));
-        return java.util.Optional.of(plan.step(namespace, String.join(" / ", origins),
+        return Optional.of(plan.step(namespace, String.join(" / ", origins),
                 "apply the NAT ruleset of namespace '" + namespace + "'", (self, all) -> {
                     if (forwards.stream().anyMatch(forward -> forward.to().isIpv4())) {
                         // lets connections to 127.0.0.1 be forwarded out (their source is masqueraded)

@@ -1,16 +1,18 @@
 package dev.netns.internal.deploy;
 
 import dev.netns.NetnsException;
+import dev.netns.internal.model.TopologyModel.NamespaceSpec;
 import dev.netns.internal.model.TopologyModel;
 import dev.netns.internal.system.KernelException;
-import dev.netns.internal.model.TopologyModel.NamespaceSpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 
 /**
  * Makes a validated {@link TopologyModel} real through the {@link NamespaceKernel} seam: takes its
@@ -31,7 +33,7 @@ public final class TopologyDeployment {
      * @throws NetnsException naming the declaration whose step failed, after rolling back
      */
     public static <K extends NamespaceKernel> Map<String, K> deploy(TopologyModel model, NamespaceFactory<K> factory,
-            java.util.function.UnaryOperator<String> realNames) {
+            UnaryOperator<String> realNames) {
         Map<String, K> namespaces = new LinkedHashMap<>();
         try {
             for (NamespaceSpec spec : model.namespaces()) {
@@ -52,7 +54,7 @@ public final class TopologyDeployment {
     }
 
     /** Closes {@code namespaces} in reverse order, adding what goes wrong to {@code failure}. */
-    private static void closeAll(java.util.Collection<? extends NamespaceKernel> namespaces, Throwable failure) {
+    private static void closeAll(Collection<? extends NamespaceKernel> namespaces, Throwable failure) {
         List<NamespaceKernel> reversed = new ArrayList<>(namespaces);
         Collections.reverse(reversed);
         for (NamespaceKernel namespace : reversed) {

@@ -1,5 +1,7 @@
 package dev.netns.internal.model;
 
+import dev.netns.Impairment;
+
 /**
  * One declaration as the user wrote it (builder call or annotation), not yet validated. Every
  * declaration knows its {@code origin}, the words an error message uses to point at it.
@@ -45,7 +47,7 @@ public sealed interface Declaration {
     }
 
     /** {@code impair(end, impairment)}: the end is {@code namespace:interface}. */
-    record ImpairDeclaration(String end, dev.netns.Impairment impairment, String origin) implements Declaration {
+    record ImpairDeclaration(String end, Impairment impairment, String origin) implements Declaration {
     }
 
     /** {@code portForward(in, port, destination, protocol)}. */

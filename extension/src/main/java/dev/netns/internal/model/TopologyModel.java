@@ -1,7 +1,9 @@
 package dev.netns.internal.model;
 
+import dev.netns.Impairment;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A validated, immutable topology: every name resolved, every address parsed, every interface
@@ -54,10 +56,10 @@ public record TopologyModel(
                 .filter(bridge -> bridge.namespace().equals(namespace))
                 .map(bridge -> new InterfaceSpec(bridge.name(), bridge.cidrs()));
         var cableInterfaces = veths.stream()
-                .flatMap(veth -> java.util.stream.Stream.of(veth.left(), veth.right()))
+                .flatMap(veth -> Stream.of(veth.left(), veth.right()))
                 .filter(end -> end.namespace().equals(namespace))
                 .map(end -> new InterfaceSpec(end.interfaceName(), end.cidrs()));
-        return java.util.stream.Stream.concat(cableInterfaces, bridgeInterfaces).toList();
+        return Stream.concat(cableInterfaces, bridgeInterfaces).toList();
     }
 
     /** An interface's name and addresses. */
@@ -108,7 +110,7 @@ public record TopologyModel(
     }
 
     /** An impairment of one interface, applied once everything else exists. */
-    public record ImpairSpec(String namespace, String interfaceName, dev.netns.Impairment impairment, String origin) {
+    public record ImpairSpec(String namespace, String interfaceName, Impairment impairment, String origin) {
     }
 
     /** Destination NAT of {@code protocol} connections to {@code port} onto {@code to}:{@code toPort}. */

@@ -1,7 +1,6 @@
 package dev.netns.internal.model;
 
 import dev.netns.NetnsException;
-
 import dev.netns.internal.model.Declaration.BridgeDeclaration;
 import dev.netns.internal.model.Declaration.NamespaceDeclaration;
 import dev.netns.internal.model.Declaration.NatDeclaration;
@@ -20,8 +19,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -88,7 +90,7 @@ public final class TopologyValidator {
             if (!addressOrigins.containsKey(forward.to())) {
                 throw fail(forward.origin(), "destination " + forward.to() + " is not an address of any namespace of this "
                         + "topology; a port forward must lead to one of them (declared addresses: "
-                        + new java.util.TreeSet<>(addressOrigins.keySet().stream().map(IpAddress::toString).toList()) + ")");
+                        + new TreeSet<>(addressOrigins.keySet().stream().map(IpAddress::toString).toList()) + ")");
             }
         }
         return new TopologyModel(List.copyOf(namespaces.values()), List.copyOf(bridges.values()), veths, routes, nats,
@@ -292,7 +294,7 @@ public final class TopologyValidator {
         if (text.equals("00:00:00:00:00:00")) {
             throw fail(origin, what + " 00:00:00:00:00:00 is not a usable MAC address");
         }
-        return text.toLowerCase(java.util.Locale.ROOT);
+        return text.toLowerCase(Locale.ROOT);
     }
 
     private static void checkMtu(int mtu, List<Cidr> cidrs, String origin) {
@@ -362,7 +364,7 @@ public final class TopologyValidator {
         String out = nat.out() == null || nat.out().isBlank() ? null : nat.out();
         if (out != null && !interfaceNames.getOrDefault(nat.in(), Set.of()).contains(out)) {
             throw fail(nat.origin(), "out interface '" + out + "' is not an interface of namespace '" + nat.in()
-                    + "' (it has: " + new java.util.TreeSet<>(interfaceNames.getOrDefault(nat.in(), Set.of())) + ")");
+                    + "' (it has: " + new TreeSet<>(interfaceNames.getOrDefault(nat.in(), Set.of())) + ")");
         }
         return new NatSpec(nat.in(), new Cidr(source.network(), source.prefixLength()), out, nat.origin());
     }
@@ -371,7 +373,7 @@ public final class TopologyValidator {
         String origin = forward.origin();
         requireNamespace(forward.in(), "the port forward is in", origin);
         checkPort(forward.port(), "port", origin);
-        String protocol = forward.protocol() == null ? "tcp" : forward.protocol().toLowerCase(java.util.Locale.ROOT);
+        String protocol = forward.protocol() == null ? "tcp" : forward.protocol().toLowerCase(Locale.ROOT);
         if (!protocol.equals("tcp") && !protocol.equals("udp")) {
             throw fail(origin, "protocol '" + forward.protocol() + "' is not supported (use tcp or udp)");
         }
@@ -411,7 +413,7 @@ public final class TopologyValidator {
         Set<String> names = interfaceNames.getOrDefault(namespace, Set.of());
         if (!names.contains(interfaceName) || bridges.containsKey(interfaceName)) {
             throw fail(origin, "namespace '" + namespace + "' has no cable end '" + interfaceName + "' (its cable ends: "
-                    + new java.util.TreeSet<>(names.stream().filter(name -> !bridges.containsKey(name)).toList()) + ")");
+                    + new TreeSet<>(names.stream().filter(name -> !bridges.containsKey(name)).toList()) + ")");
         }
         if (impair.impairment() == null) {
             throw fail(origin, "the impairment is null");
@@ -474,7 +476,7 @@ public final class TopologyValidator {
         return parse(() -> Cidr.parse(text), what, origin);
     }
 
-    private static <T> T parse(java.util.function.Supplier<T> parser, String what, String origin) {
+    private static <T> T parse(Supplier<T> parser, String what, String origin) {
         try {
             return parser.get();
         } catch (IllegalArgumentException e) {

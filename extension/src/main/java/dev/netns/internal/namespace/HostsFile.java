@@ -2,7 +2,6 @@ package dev.netns.internal.namespace;
 
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

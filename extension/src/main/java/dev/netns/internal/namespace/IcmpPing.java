@@ -1,11 +1,12 @@
 package dev.netns.internal.namespace;
 
-import dev.netns.internal.system.Errno;
 import dev.netns.internal.model.IpAddress;
+import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
-
-
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -27,14 +28,14 @@ public final class IcmpPing {
         long low = Long.MAX_VALUE;
         long high = -1;
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/gid_map"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/self/gid_map"))) {
                 String[] fields = line.strip().split("\\s+");
                 long inside = Long.parseLong(fields[0]);
                 long count = Long.parseLong(fields[2]);
                 low = Math.min(low, inside);
                 high = Math.max(high, inside + count - 1);
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return "0 0";
         }
         return high < 0 ? "0 0" : low + " " + Math.min(high, Integer.MAX_VALUE);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -47,7 +48,7 @@ public final class NamespaceProcesses {
      */
     public static int killAll(Set<Long> namespaceInodes, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Set<Long> killed = new java.util.HashSet<>();
+        Set<Long> killed = new HashSet<>();
         while (true) {
             List<Long> left = in(namespaceInodes);
             if (left.isEmpty()) {

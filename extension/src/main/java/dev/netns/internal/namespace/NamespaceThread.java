@@ -1,17 +1,26 @@
 package dev.netns.internal.namespace;
 
-import dev.netns.internal.system.KernelException;
-import dev.netns.internal.system.Libc;
+import dev.netns.NetnsException;
 import dev.netns.internal.netlink.NetlinkSocket;
 import dev.netns.internal.netlink.RouteNetlink;
+import dev.netns.internal.system.KernelException;
+import dev.netns.internal.system.Libc;
 import dev.netns.internal.system.Sysctl;
-
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One fresh, anonymous network namespace and the dedicated platform thread that lives in it.
@@ -24,7 +33,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class NamespaceThread implements AutoCloseable {
 
     /** How long closing waits for user code running in {@code call()} before interrupting it, and again after. */
-    static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(2);
+    static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
     private static final System.Logger LOG = System.getLogger(NamespaceThread.class.getName());
     private static final FutureTask<Void> STOP = new FutureTask<>(() -> null);
@@ -71,7 +80,7 @@ public final class NamespaceThread implements AutoCloseable {
         namespace.creation = new FutureTask<>(() -> {
             Libc.unshare(Libc.CLONE_NEWNET);
             namespace.namespaceFd = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
-            namespace.inode = ((Number) java.nio.file.Files.getAttribute(namespace.path(), "unix:ino")).longValue();
+            namespace.inode = ((Number) Files.getAttribute(namespace.path(), "unix:ino")).longValue();
             namespace.netlink = NetlinkSocket.open();
             new RouteNetlink(namespace.netlink).setUp("lo", true);
             Sysctl.set("net/ipv4/ip_forward", forwarding ? "1" : "0");
@@ -106,11 +115,11 @@ public final class NamespaceThread implements AutoCloseable {
             if (e.getCause() instanceof KernelException error) {
                 throw error.during("create network namespace " + realName);
             }
-            throw new dev.netns.NetnsException("create network namespace " + realName + ": " + e.getCause(), e.getCause());
+            throw new NetnsException("create network namespace " + realName + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             close();
             Thread.currentThread().interrupt();
-            throw new dev.netns.NetnsException("interrupted while creating network namespace " + realName, e);
+            throw new NetnsException("interrupted while creating network namespace " + realName, e);
         }
     }
 
@@ -143,20 +152,20 @@ public final class NamespaceThread implements AutoCloseable {
         Path directory = Path.of("/run/netns");
         Path target = directory.resolve(realName);
         try {
-            java.nio.file.Files.createDirectories(directory);
-            if (java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(directory);
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 // a name collision or a planted link: never mount over (or through) what someone else put there
-                throw new dev.netns.NetnsException("cannot keep namespace " + realName + ": " + target
+                throw new NetnsException("cannot keep namespace " + realName + ": " + target
                         + " exists already and is not ours; nothing was mounted");
             }
-            java.nio.file.Files.newByteChannel(target, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS)).close();
+            Files.newByteChannel(target, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close();
             Libc.mount(path().toString(), target.toString(), null, Libc.MS_BIND, null);
             return target;
         } catch (KernelException e) {
             throw e.during("name namespace " + realName + " at " + target);
-        } catch (java.io.IOException e) {
-            throw new dev.netns.NetnsException("cannot keep namespace " + realName + ": cannot create " + target + ": "
+        } catch (IOException e) {
+            throw new NetnsException("cannot keep namespace " + realName + ": cannot create " + target + ": "
                     + e, e);
         }
     }
@@ -179,10 +188,13 @@ public final class NamespaceThread implements AutoCloseable {
         if (isCurrentThread()) {
             return action.call();
         }
+        FutureTask<T> task = submit(action);
         try {
-            return submit(action).get();
-        } catch (java.util.concurrent.CancellationException e) {
+            return task.get();
+        } catch (CancellationException e) {
             throw closedError();
+        } catch (InterruptedException e) {
+            throw interrupted(task, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception exception) {
@@ -193,6 +205,26 @@ public final class NamespaceThread implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The caller of {@link #run} was interrupted: the action is interrupted too (or never starts),
+     * and the namespace is free again before this returns, unless the action ignores interrupts
+     * for longer than {@link #STOP_GRACE}. The caller's interrupt status is kept.
+     */
+    private NetnsException interrupted(FutureTask<?> task, InterruptedException cause) {
+        task.cancel(true);
+        boolean freed = false;
+        try {
+            freed = submit(() -> null).get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS) == null;
+        } catch (InterruptedException again) {
+            // interrupted twice: stop waiting
+        } catch (ExecutionException | TimeoutException | CancellationException | NetnsException notFreed) {
+            // closed meanwhile, or the action ignores interrupts
+        }
+        Thread.currentThread().interrupt();
+        return new NetnsException("interrupted while waiting for code running in namespace " + realName + "; that code "
+                + (freed ? "was interrupted too and has ended" : "was interrupted too but has not ended yet"), cause);
     }
 
     /**
@@ -212,8 +244,8 @@ public final class NamespaceThread implements AutoCloseable {
         return task;
     }
 
-    private dev.netns.NetnsException closedError() {
-        return new dev.netns.NetnsException("namespace " + realName + " is closed: its topology was torn down "
+    private NetnsException closedError() {
+        return new NetnsException("namespace " + realName + " is closed: its topology was torn down "
                 + "(handles of a topology are valid only while it runs)");
     }
 
@@ -224,7 +256,7 @@ public final class NamespaceThread implements AutoCloseable {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new dev.netns.NetnsException("namespace " + realName + ": " + e, e);
+            throw new NetnsException("namespace " + realName + ": " + e, e);
         }
     }
 
@@ -312,6 +344,8 @@ public final class NamespaceThread implements AutoCloseable {
                     return;
                 }
                 task.run();
+                // an interrupt meant for that task (cancel(true)) must not end the loop
+                Thread.interrupted();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,7 +1,6 @@
 package dev.netns.internal.namespace;
 
 import dev.netns.internal.system.KernelException;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -105,14 +105,14 @@ public final class Reaper {
      * A private folder for files of this run (captures), deleted by the watchdog when the JVM ends;
      * empty when the run has no journal folder.
      */
-    public java.util.Optional<Path> runFiles() {
+    public Optional<Path> runFiles() {
         if (journal == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            return java.util.Optional.of(journal.filesDirectory());
+            return Optional.of(journal.filesDirectory());
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

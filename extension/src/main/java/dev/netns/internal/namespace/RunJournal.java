@@ -40,7 +40,7 @@ final class RunJournal {
     /** A new, empty file with an unpredictable name in the private folder, never following a link. */
     static Path privateFile(String kind) throws IOException {
         Path file = directory().resolve(kind + "-" + UUID.randomUUID());
-        Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")))
                 .close();
         return file;

@@ -1,7 +1,6 @@
 package dev.netns.internal.netlink;
 
 import dev.netns.internal.model.Cidr;
-
 import dev.netns.internal.model.TopologyModel.NatSpec;
 import dev.netns.internal.model.TopologyModel.PortForwardSpec;
 import java.util.List;

@@ -2,10 +2,9 @@ package dev.netns.internal.netlink;
 
 import dev.netns.internal.model.Cidr;
 import dev.netns.internal.model.IpAddress;
-import dev.netns.internal.system.Libc;
-
 import dev.netns.internal.model.TopologyModel.NatSpec;
 import dev.netns.internal.model.TopologyModel.PortForwardSpec;
+import dev.netns.internal.system.Libc;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -2,11 +2,12 @@ package dev.netns.internal.netlink;
 
 import static dev.netns.internal.netlink.Rtnetlink.*;
 
-import dev.netns.internal.system.Errno;
 import dev.netns.internal.model.Cidr;
 import dev.netns.internal.model.IpAddress;
+import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
+import java.util.concurrent.atomic.AtomicInteger;
 
 
 /**
@@ -20,7 +21,7 @@ public final class RouteNetlink {
     private static final int CHANGE = Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK;
 
     /** Interface indexes handed to veth ends: far above what the kernel hands out in a fresh namespace. */
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_INDEX = new java.util.concurrent.atomic.AtomicInteger(1000);
+    private static final AtomicInteger NEXT_INDEX = new AtomicInteger(1000);
 
     private final NetlinkSocket socket;
 

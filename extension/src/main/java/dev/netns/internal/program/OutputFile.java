@@ -1,9 +1,8 @@
 package dev.netns.internal.program;
 
+import dev.netns.Program;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
-
-import dev.netns.Program;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,11 +10,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Where one output stream of a program goes: an anonymous in-memory file ({@code memfd}), which
@@ -89,8 +89,8 @@ final class OutputFile implements AutoCloseable {
     }
 
     /** The redirect that makes a program append to this file (append, so that trimming is safe). */
-    java.lang.ProcessBuilder.Redirect redirect() {
-        return java.lang.ProcessBuilder.Redirect.appendTo(path);
+    ProcessBuilder.Redirect redirect() {
+        return ProcessBuilder.Redirect.appendTo(path);
     }
 
     /** The text written so far, decoded leniently; a dropped middle is marked with its size. */
@@ -145,7 +145,7 @@ final class OutputFile implements AutoCloseable {
             }
             position += read;
         }
-        return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+        return Arrays.copyOf(buffer.array(), buffer.position());
     }
 
     private static String decode(byte[] bytes) {

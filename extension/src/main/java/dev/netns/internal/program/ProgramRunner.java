@@ -1,9 +1,8 @@
 package dev.netns.internal.program;
 
-import dev.netns.internal.namespace.NamespaceThread;
-
 import dev.netns.ExecResult;
 import dev.netns.NetnsException;
+import dev.netns.internal.namespace.NamespaceThread;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,11 +1,10 @@
 package dev.netns.internal.program;
 
-import dev.netns.internal.system.Libc;
-import dev.netns.internal.namespace.NamespaceThread;
-
 import dev.netns.ExecResult;
 import dev.netns.NetnsException;
 import dev.netns.Program;
+import dev.netns.internal.namespace.NamespaceThread;
+import dev.netns.internal.system.Libc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,10 @@
 package dev.netns.internal.topology;
 
-import dev.netns.internal.system.KernelException;
-
 import dev.netns.Impairment;
 import dev.netns.Link;
 import dev.netns.LinkInfo;
 import dev.netns.NetnsException;
+import dev.netns.internal.system.KernelException;
 
 /** The {@link Link} of one interface of a running namespace. */
 final class LinkHandle implements Link {

@@ -1,8 +1,8 @@
 package dev.netns.internal.topology;
 
 import dev.netns.internal.model.IpAddress;
-import dev.netns.internal.model.TopologyModel;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
+import dev.netns.internal.model.TopologyModel;
 import java.util.List;
 import java.util.Optional;
 

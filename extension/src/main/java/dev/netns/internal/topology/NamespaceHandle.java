@@ -1,35 +1,43 @@
 package dev.netns.internal.topology;
 
-import dev.netns.internal.system.Errno;
-import dev.netns.internal.program.CommandBuilder;
-import dev.netns.internal.namespace.HostsFile;
-import dev.netns.internal.namespace.IcmpPing;
-import dev.netns.internal.model.IpAddress;
-import dev.netns.internal.system.KernelException;
-import dev.netns.internal.traffic.LinkShaper;
-import dev.netns.internal.namespace.NamespaceThread;
-import dev.netns.internal.netlink.NetlinkInspector;
-import dev.netns.internal.traffic.PacketRecorder;
-import dev.netns.internal.model.Printable;
-import dev.netns.internal.program.ProgramRunner;
-import dev.netns.internal.model.TopologyModel.RouteSpec;
-import dev.netns.internal.namespace.NetlinkNamespaceKernel;
-import java.util.Set;
-
-
 import dev.netns.AddressInfo;
+import dev.netns.Capture;
 import dev.netns.Command;
-import dev.netns.ExecResult;
+import dev.netns.Impairment;
+import dev.netns.Link;
 import dev.netns.LinkInfo;
 import dev.netns.NeighbourInfo;
-import dev.netns.RouteInfo;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.PingResult;
+import dev.netns.Program;
+import dev.netns.RouteInfo;
+import dev.netns.internal.model.IpAddress;
+import dev.netns.internal.model.Printable;
+import dev.netns.internal.model.TopologyModel.RouteSpec;
+import dev.netns.internal.namespace.HostsFile;
+import dev.netns.internal.namespace.IcmpPing;
+import dev.netns.internal.namespace.NamespaceThread;
+import dev.netns.internal.namespace.NetlinkNamespaceKernel;
+import dev.netns.internal.netlink.NetlinkInspector;
+import dev.netns.internal.program.CommandBuilder;
+import dev.netns.internal.program.ProgramRunner;
+import dev.netns.internal.system.Errno;
+import dev.netns.internal.system.KernelException;
+import dev.netns.internal.traffic.LinkShaper;
+import dev.netns.internal.traffic.PacketRecorder;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /** The {@link NetNs} of a running topology: a logical name over a {@link NamespaceThread}. */
 public final class NamespaceHandle implements NetNs, AutoCloseable {
@@ -43,12 +51,12 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private final long inode;
     private volatile boolean entered;
     private volatile boolean hostsMounted;
-    private final java.util.List<PacketRecorder> captures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.function.Supplier<HostsFile> hostsFile;
-    private final java.util.function.Function<String, NamespaceHandle> peers;
+    private final List<PacketRecorder> captures = new CopyOnWriteArrayList<>();
+    private final Supplier<HostsFile> hostsFile;
+    private final Function<String, NamespaceHandle> peers;
 
     NamespaceHandle(String name, NetlinkNamespaceKernel kernel, NamespaceAddresses declared,
-            java.util.function.Function<String, NamespaceHandle> peers, java.util.function.Supplier<HostsFile> hostsFile) {
+            Function<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile) {
         this.peers = peers;
         this.hostsFile = hostsFile;
         this.name = name;
@@ -110,7 +118,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     }
 
     /** The programs started here that are still tracked, for reports. */
-    public List<dev.netns.Program> programs() {
+    public List<Program> programs() {
         return List.copyOf(programs.running());
     }
 
@@ -151,7 +159,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     }
 
     @Override
-    public dev.netns.Link link(String interfaceName) {
+    public Link link(String interfaceName) {
         if (interfaceName == null || links().stream().noneMatch(link -> link.name().equals(interfaceName))) {
             throw new NetnsException("namespace '" + name + "' has no interface '" + Printable.of(interfaceName)
                     + "' (it has: " + String.join(", ", links().stream().map(LinkInfo::name).toList()) + ")");
@@ -160,14 +168,14 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     }
 
     @Override
-    public dev.netns.Capture capture(String interfaceName) {
+    public Capture capture(String interfaceName) {
         if (interfaceName == null) {
             throw new NetnsException("capture in namespace '" + name + "': the interface name is null");
         }
         PacketRecorder recorder;
         try {
             recorder = thread.runUnchecked(() -> PacketRecorder.open(name, interfaceName));
-        } catch (IllegalStateException e) {
+        } catch (KernelException | IllegalStateException e) {
             throw new NetnsException("capture on " + interfaceName + " in namespace '" + name + "': " + e.getMessage(), e);
         }
         captures.add(recorder);
@@ -175,7 +183,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     }
 
     /** The captures started here, for reports. */
-    public List<dev.netns.Capture> captures() {
+    public List<Capture> captures() {
         return List.copyOf(captures);
     }
 
@@ -222,7 +230,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return inspect(NetlinkInspector::neighbours);
     }
 
-    private <T> T inspect(java.util.function.Function<NetlinkInspector, T> reading) {
+    private <T> T inspect(Function<NetlinkInspector, T> reading) {
         try {
             return thread.runUnchecked(() -> reading.apply(new NetlinkInspector(thread.netlinkSocket())));
         } catch (KernelException e) {
@@ -232,20 +240,23 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
 
     @Override
     public <T> T call(Callable<T> action) throws Exception {
+        if (action == null) {
+            throw new NetnsException("call() in namespace '" + name + "': the action is null");
+        }
         entered = true;
         return thread.run(action);
     }
 
-    private final java.util.Map<String, LinkShaper> shapers = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.random.RandomGenerator SEEDS = new java.security.SecureRandom();
+    private final Map<String, LinkShaper> shapers = new ConcurrentHashMap<>();
+    private static final RandomGenerator SEEDS = new SecureRandom();
 
     /**
      * Impairs what leaves interface {@code interfaceName}: the first call redirects it through a
      * shaper, later calls change the shaper in place. Without a seed, one is picked and logged.
      */
-    synchronized void impair(String interfaceName, dev.netns.Impairment impairment) {
+    synchronized void impair(String interfaceName, Impairment impairment) {
         long seed = impairment.seed().orElseGet(SEEDS::nextLong);
-        dev.netns.Impairment seeded = impairment.seed().isPresent() ? impairment : impairment.withSeed(seed);
+        Impairment seeded = impairment.seed().isPresent() ? impairment : impairment.withSeed(seed);
         LinkShaper shaper = shapers.get(interfaceName);
         if (shaper == null) {
             shapers.put(interfaceName, LinkShaper.start(this, thread, interfaceName, seeded, seed));

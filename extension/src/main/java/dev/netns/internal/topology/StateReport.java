@@ -1,11 +1,13 @@
 package dev.netns.internal.topology;
 
-import dev.netns.internal.program.RunningProgram;
-import dev.netns.internal.system.Tools;
-
+import dev.netns.Capture;
+import dev.netns.CapturedPacket;
 import dev.netns.ExecResult;
 import dev.netns.NetNs;
+import dev.netns.Program;
 import dev.netns.Topology;
+import dev.netns.internal.program.RunningProgram;
+import dev.netns.internal.system.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,7 +52,7 @@ public final class StateReport {
 
     /** The programs started with {@code start()} that still run, with the end of their output. */
     private static void programs(StringBuilder text, NamespaceHandle namespace) {
-        for (dev.netns.Program program : namespace.programs()) {
+        for (Program program : namespace.programs()) {
             text.append("program: ").append(program).append('\n')
                 .append("  stdout:\n").append(indent(RunningProgram.tail(program.stdout())))
                 .append("  stderr:\n").append(indent(RunningProgram.tail(program.stderr())));
@@ -59,8 +61,8 @@ public final class StateReport {
 
     /** The captures of the namespace: their pcap files and the last packets recorded. */
     private static void captures(StringBuilder text, NamespaceHandle namespace) {
-        for (dev.netns.Capture capture : namespace.captures()) {
-            List<dev.netns.CapturedPacket> packets = capture.packets();
+        for (Capture capture : namespace.captures()) {
+            List<CapturedPacket> packets = capture.packets();
             text.append("capture: ").append(capture.file()).append(" (").append(packets.size()).append(" packets)\n");
             packets.subList(Math.max(0, packets.size() - 20), packets.size())
                     .forEach(packet -> text.append("  ").append(packet).append('\n'));

@@ -1,10 +1,7 @@
 package dev.netns.internal.topology;
 
 import dev.netns.internal.model.Cidr;
-import dev.netns.internal.netlink.NftRuleset;
 import dev.netns.internal.model.SpanningTree;
-import dev.netns.internal.model.TopologyModel;
-
 import dev.netns.internal.model.TopologyModel.BridgeSpec;
 import dev.netns.internal.model.TopologyModel.EndSpec;
 import dev.netns.internal.model.TopologyModel.NamespaceSpec;
@@ -12,8 +9,12 @@ import dev.netns.internal.model.TopologyModel.NatSpec;
 import dev.netns.internal.model.TopologyModel.PortForwardSpec;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
 import dev.netns.internal.model.TopologyModel.VethSpec;
+import dev.netns.internal.model.TopologyModel;
+import dev.netns.internal.netlink.NftRuleset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A topology as a Mermaid diagram and as the {@code ip}/{@code nft} shell script that builds the
@@ -72,7 +73,7 @@ public final class TopologyPictures {
      * Namespace names get the prefix in {@code $PREFIX} (empty by default).
      */
     public static String script(TopologyModel model) {
-        java.util.Set<EndSpec> loopPorts = new java.util.HashSet<>(SpanningTree.portsToBlock(model));
+        Set<EndSpec> loopPorts = new HashSet<>(SpanningTree.portsToBlock(model));
         StringBuilder up = new StringBuilder();
         for (NamespaceSpec namespace : model.namespaces()) {
             up.append("  ip netns add \"${PREFIX}").append(namespace.name()).append("\"\n");

@@ -1,9 +1,8 @@
 package dev.netns.internal.traffic;
 
+import com.sun.jna.Memory;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
-
-import com.sun.jna.Memory;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,18 +1,18 @@
 package dev.netns.internal.traffic;
 
+import dev.netns.ExecResult;
+import dev.netns.Impairment;
+import dev.netns.NetNs;
+import dev.netns.NetnsException;
+import dev.netns.internal.namespace.NamespaceThread;
+import dev.netns.internal.netlink.RouteNetlink;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
-import dev.netns.internal.netlink.RouteNetlink;
 import dev.netns.internal.system.Sysctl;
-
-import dev.netns.ExecResult;
-import dev.netns.NetNs;
-import dev.netns.internal.namespace.NamespaceThread;
-import dev.netns.Impairment;
-import dev.netns.NetnsException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -219,7 +219,7 @@ public final class LinkShaper implements AutoCloseable {
         }
         long due = System.nanoTime() + decision.delayNanos();
         for (int copy = 0; copy < decision.copies(); copy++) {
-            byte[] frame = java.util.Arrays.copyOf(buffer, length);
+            byte[] frame = Arrays.copyOf(buffer, length);
             if (decision.corruptBit() >= 0 && copy == 0) {
                 frame[decision.corruptBit() / 8] ^= (byte) (1 << (decision.corruptBit() % 8));
             }
@@ -300,7 +300,7 @@ public final class LinkShaper implements AutoCloseable {
         String[] command = new String[arguments.length + 1];
         command[0] = "tc";
         System.arraycopy(arguments, 0, command, 1, arguments.length);
-        ExecResult result = namespace.exec(java.time.Duration.ofSeconds(10), command);
+        ExecResult result = namespace.exec(Duration.ofSeconds(10), command);
         if (!result.succeeded()) {
             throw new NetnsException("impair: '" + String.join(" ", command) + "' in namespace '" + namespace.name()
                     + "' failed (exit " + result.exitCode() + "): " + result.stderr().strip());

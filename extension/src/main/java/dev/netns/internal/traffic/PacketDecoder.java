@@ -1,9 +1,9 @@
 package dev.netns.internal.traffic;
 
-import dev.netns.internal.model.IpAddress;
-
 import dev.netns.CapturedPacket;
+import dev.netns.internal.model.IpAddress;
 import java.time.Instant;
+import java.util.Arrays;
 
 /** Decodes an Ethernet frame into a {@link CapturedPacket}: ARP, IPv4 and IPv6 with ICMP, TCP and UDP. Pure. */
 final class PacketDecoder {
@@ -58,7 +58,7 @@ final class PacketDecoder {
     }
 
     private static String ipv6(byte[] bytes, int offset) {
-        return IpAddress.of(java.util.Arrays.copyOfRange(bytes, offset, offset + 16)).toString();
+        return IpAddress.of(Arrays.copyOfRange(bytes, offset, offset + 16)).toString();
     }
 
     private static String mac(byte[] bytes, int offset) {

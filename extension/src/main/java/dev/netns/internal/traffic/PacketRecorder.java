@@ -1,13 +1,12 @@
 package dev.netns.internal.traffic;
 
-import dev.netns.internal.system.Errno;
-import dev.netns.internal.system.KernelException;
-import dev.netns.internal.system.Libc;
-import dev.netns.internal.namespace.Reaper;
-
 import dev.netns.Capture;
 import dev.netns.CapturedPacket;
 import dev.netns.NetnsException;
+import dev.netns.internal.namespace.Reaper;
+import dev.netns.internal.system.Errno;
+import dev.netns.internal.system.KernelException;
+import dev.netns.internal.system.Libc;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A {@link Capture}: an {@code AF_PACKET} socket bound to one interface, opened on the namespace's
@@ -70,7 +70,7 @@ public final class PacketRecorder implements Capture {
         }
         try {
             // in this run's private folder, which the watchdog deletes when the JVM ends, even by kill -9
-            java.util.Optional<Path> folder = Reaper.get().runFiles();
+            Optional<Path> folder = Reaper.get().runFiles();
             Path file = folder.isPresent()
                     ? Files.createTempFile(folder.get(), "capture-" + namespace + "-" + interfaceName + "-", ".pcap")
                     : Files.createTempFile("netns-junit-" + namespace + "-" + interfaceName + "-", ".pcap");

@@ -1,6 +1,7 @@
 package dev.netns.internal.traffic;
 
 import dev.netns.Impairment;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -42,8 +43,8 @@ final class ShapingDecisions {
             // a bit after the Ethernet and IP headers, so the frame still reaches its receiver
             corruptBit = 34 * 8 + random.nextInt((length - 34) * 8);
         }
-        long delay = impairment.delay().map(java.time.Duration::toNanos).orElse(0L);
-        long jitter = impairment.jitter().map(java.time.Duration::toNanos).orElse(0L);
+        long delay = impairment.delay().map(Duration::toNanos).orElse(0L);
+        long jitter = impairment.jitter().map(Duration::toNanos).orElse(0L);
         if (jitter > 0) {
             delay = Math.max(0, delay + (long) ((random.nextDouble() * 2 - 1) * jitter));
         }

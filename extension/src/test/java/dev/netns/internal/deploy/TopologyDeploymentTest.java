@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netns.NetnsException;
-import dev.netns.internal.model.Declaration;
 import dev.netns.internal.model.Declaration.BridgeDeclaration;
 import dev.netns.internal.model.Declaration.NamespaceDeclaration;
 import dev.netns.internal.model.Declaration.NatDeclaration;
 import dev.netns.internal.model.Declaration.PortForwardDeclaration;
 import dev.netns.internal.model.Declaration.RouteDeclaration;
 import dev.netns.internal.model.Declaration.VethDeclaration;
+import dev.netns.internal.model.Declaration;
 import dev.netns.internal.model.TopologyModel;
 import dev.netns.internal.model.TopologyValidator;
 import dev.netns.internal.system.Errno;

@@ -1,12 +1,11 @@
 package dev.netns.internal.netlink;
 
-import dev.netns.internal.model.Cidr;
-import dev.netns.internal.model.IpAddress;
-import dev.netns.internal.system.KernelException;
-import dev.netns.internal.namespace.NamespaceThread;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.netns.internal.model.Cidr;
+import dev.netns.internal.model.IpAddress;
+import dev.netns.internal.namespace.NamespaceThread;
+import dev.netns.internal.system.KernelException;
 import org.junit.jupiter.api.Test;
 
 /** Refusals by the kernel carry errno and the extended-ack text. */

@@ -1,10 +1,9 @@
 package dev.netns.internal.netlink;
 
-import dev.netns.internal.model.Cidr;
-import dev.netns.internal.model.IpAddress;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netns.internal.model.Cidr;
+import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.TopologyModel.NatSpec;
 import dev.netns.internal.model.TopologyModel.PortForwardSpec;
 import java.util.List;

@@ -1,14 +1,13 @@
 package dev.netns.internal.netlink;
 
-import dev.netns.internal.model.Cidr;
-import dev.netns.internal.model.IpAddress;
-import dev.netns.internal.namespace.NamespaceThread;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeout;
 
+import dev.netns.internal.model.Cidr;
+import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.TopologyModel.NatSpec;
 import dev.netns.internal.model.TopologyModel.PortForwardSpec;
+import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
 import java.time.Duration;
