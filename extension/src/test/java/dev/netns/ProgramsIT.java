@@ -155,6 +155,27 @@ class ProgramsIT {
     }
 
     @Test
+    void aProgramEndedBySignalReportsOneHundredTwentyEightPlusTheSignal() {
+        assertThat(red.exec("sh", "-c", "kill -9 $$").exitCode()).isEqualTo(128 + 9);
+        assertThat(red.exec("sh", "-c", "kill -15 $$").exitCode()).isEqualTo(128 + 15);
+    }
+
+    @Test
+    void programsInheritNoDescriptorOfTheJvm() {
+        // 0-2 are the program's input and output; 3 is the directory ls reads
+        assertThat(red.exec("ls", "/proc/self/fd").stdout().lines()).containsExactly("0", "1", "2", "3");
+        Program background = red.start("sh", "-c", "ls /proc/$$/fd; sleep 5");
+        background.awaitOutput("2", Duration.ofSeconds(5));
+        assertThat(background.stop().stdout().lines()).containsExactly("0", "1", "2");
+    }
+
+    @Test
+    void programsStartWithNoSignalBlocked() {
+        String blocked = red.exec("grep", "SigBlk", "/proc/self/status").stdout().strip();
+        assertThat(blocked).isEqualTo("SigBlk:\t0000000000000000");
+    }
+
+    @Test
     void teardownKillsEveryProcessInsideHoweverItWasStarted() throws Exception {
         Set<Long> inodes = net.namespaces().stream()
                 .map(ns -> ((NamespaceHandle) ns).inode()).collect(Collectors.toSet());

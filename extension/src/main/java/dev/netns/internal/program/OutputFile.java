@@ -93,6 +93,11 @@ final class OutputFile implements AutoCloseable {
         return ProcessBuilder.Redirect.appendTo(path);
     }
 
+    /** The file to open in append mode for writing to this one (what {@link #redirect()} opens). */
+    String appendPath() {
+        return path.getPath();
+    }
+
     /** The text written so far, decoded leniently; a dropped middle is marked with its size. */
     synchronized String text() {
         if (finalText != null) {

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs programs inside one namespace: each is started on the namespace's thread (so the child is
- * born inside it). Output goes to in-memory files (see {@link OutputFile}), so no pipe can fill
+ * born inside it), with {@code posix_spawn} ({@link Spawner}) or, when standard input comes from
+ * bytes or the machine lacks what that needs, with {@link ProcessBuilder}. Output goes to in-memory files (see {@link OutputFile}), so no pipe can fill
  * up and no reader thread is needed. Tracks the live ones for reports and teardown.
  */
 public final class ProgramRunner {
@@ -41,16 +42,12 @@ public final class ProgramRunner {
         try {
             stdout = OutputFile.create("stdout");
             stderr = OutputFile.create("stderr");
-            ProcessBuilder builder = new ProcessBuilder(spec.argv())
-                    .redirectOutput(stdout.redirect())
-                    .redirectError(stderr.redirect())
-                    .redirectInput(spec.inputFile() != null ? ProcessBuilder.Redirect.from(spec.inputFile().toFile())
-                            : spec.inputBytes() != null ? ProcessBuilder.Redirect.PIPE : NO_INPUT);
-            if (spec.directory() != null) {
-                builder.directory(spec.directory().toFile());
-            }
-            applyEnvironment(builder.environment(), spec.environment());
-            Process process = namespace.run(builder::start);
+            OutputFile out = stdout;
+            OutputFile err = stderr;
+            // bytes for standard input need a pipe the JVM writes to: ProcessBuilder has it
+            Process process = spec.inputBytes() == null && Spawner.available()
+                    ? namespace.run(() -> Spawner.start(spec, out, err))
+                    : namespace.run(processBuilder(spec, out, err)::start);
             RunningProgram[] self = new RunningProgram[1];
             RunningProgram program = new RunningProgram(spec, logicalName, namespace, process, stdout, stderr,
                     () -> running.remove(self[0]));
@@ -75,6 +72,19 @@ public final class ProgramRunner {
             throw new NetnsException("cannot start program '" + spec.display() + "' in namespace '" + logicalName
                     + "': " + e, e);
         }
+    }
+
+    private static ProcessBuilder processBuilder(CommandSpec spec, OutputFile stdout, OutputFile stderr) {
+        ProcessBuilder builder = new ProcessBuilder(spec.argv())
+                .redirectOutput(stdout.redirect())
+                .redirectError(stderr.redirect())
+                .redirectInput(spec.inputFile() != null ? ProcessBuilder.Redirect.from(spec.inputFile().toFile())
+                        : spec.inputBytes() != null ? ProcessBuilder.Redirect.PIPE : NO_INPUT);
+        if (spec.directory() != null) {
+            builder.directory(spec.directory().toFile());
+        }
+        applyEnvironment(builder.environment(), spec.environment());
+        return builder;
     }
 
     /** The programs started here that are still being tracked (not yet stopped or waited for). */

@@ -13,6 +13,8 @@ public final class Libc {
 
     public static final int CLONE_NEWNET = 0x40000000;
     public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_APPEND = 0x400;
     public static final int O_CLOEXEC = 0x80000;
     public static final int AF_NETLINK = 16;
     public static final int SOCK_RAW = 3;
@@ -34,6 +36,9 @@ public final class Libc {
     public static final int FALLOC_FL_PUNCH_HOLE = 2;
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
+    /** {@code pidfd_open}: the same number on every architecture (the generic syscall table). */
+    public static final long SYS_PIDFD_OPEN = 434;
+    public static final int WNOHANG = 1;
     public static final int AF_INET = 2;
     public static final int SOCK_DGRAM = 2;
     public static final int IPPROTO_ICMP = 1;
@@ -89,6 +94,23 @@ public final class Libc {
         static native int memfd_create(String name, int flags) throws LastErrorException;
 
         static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
+
+
+
+
+
+
+
+
+
+
+
+
+        static native int waitpid(int pid, int[] status, int options) throws LastErrorException;
+
+        static native int kill(int pid, int signal) throws LastErrorException;
+
+        static native long syscall(long number, long first, long second) throws LastErrorException;
     }
 
     /** {@code unshare(2)}; a failure throws {@link KernelException} with its errno. */
@@ -242,6 +264,33 @@ public final class Libc {
             return C.fallocate(fd, mode, offset, length);
         } catch (LastErrorException e) {
             throw new KernelException("fallocate", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code waitpid(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int waitpid(int pid, int[] status, int options) {
+        try {
+            return C.waitpid(pid, status, options);
+        } catch (LastErrorException e) {
+            throw new KernelException("waitpid", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code kill(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int kill(int pid, int signal) {
+        try {
+            return C.kill(pid, signal);
+        } catch (LastErrorException e) {
+            throw new KernelException("kill", e.getErrorCode(), null);
+        }
+    }
+
+    /** {@code pidfd_open(2)}: a descriptor that becomes readable when the process {@code pid} exits. */
+    public static int pidfd_open(int pid) {
+        try {
+            return (int) C.syscall(SYS_PIDFD_OPEN, pid, 0);
+        } catch (LastErrorException e) {
+            throw new KernelException("pidfd_open", e.getErrorCode(), null);
         }
     }
 
