@@ -3,6 +3,7 @@ package dev.netns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.netns.internal.namespace.Graveyard;
 import dev.netns.internal.namespace.NamespacePool;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,6 +47,7 @@ class RollbackIT {
     /** Descriptors of namespaces this JVM holds, not counting the pool's pristine ones. */
     static long namespaceDescriptors() throws IOException {
         NamespacePool.shared().settle();
+        Graveyard.releaseAll();
         long pooled = NamespacePool.shared().readyCount();
         try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
             return -pooled + descriptors.filter(fd -> {

@@ -72,6 +72,19 @@ public final class Benchmarks {
         Stats shellSeed = Timer.measure(3, seeds, () -> ShellRecipes.run(seedScript, suffix()));
         row("seed scenario (4 namespaces, bridge, 3 cables, routes, masquerade), setup + teardown, back to back", apiSeed,
                 "shell recipe (`ip`, `nft`)", shellSeed, faster(apiSeed, shellSeed), "<= 10 ms", apiSeed.median() <= 10);
+        double tail = apiSeed.p90() / apiSeed.median();
+        row("the same, tail: p90 over median", apiSeed, "shell recipe (`ip`, `nft`)", shellSeed,
+                String.format("p90 = %.1fx the median (shell: %.1fx)", tail, shellSeed.p90() / shellSeed.median()), "<= 3x",
+                tail <= 3);
+
+        int linears = Math.max(3, (int) (8 * scale));
+        Path linearScript = ShellRecipes.write("linear100", ShellRecipes.linear(100));
+        Stats apiLinear = Timer.measure(1, linears, () -> PeerShapes.linear(100, false, true));
+        Stats floorLinear = Timer.measure(1, linears, () -> ShellRecipes.run(linearScript, suffix()));
+        double linearRatio = apiLinear.median() / floorLinear.median();
+        row("LinearTopo(100) (101 namespaces, 100 bridges, 199 cables), a ping h1 to h100, teardown, back to back",
+                apiLinear, "the kernel's floor: the same objects by `ip -batch` (102 `ip` processes)", floorLinear,
+                String.format("%.2fx the floor", linearRatio), "<= 1.25x", linearRatio <= 1.25);
 
         Stats apiSeedIdle = Timer.measurePaused(3, seeds / 2, IDLE, Benchmarks::seedThroughApi);
         Stats shellSeedIdle = Timer.measurePaused(2, seeds / 2, IDLE, () -> ShellRecipes.run(seedScript, suffix()));

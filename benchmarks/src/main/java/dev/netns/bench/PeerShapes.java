@@ -60,7 +60,7 @@ final class PeerShapes {
     }
 
     /** {@code size} switches in a line, host hi on switch si; with a ping from h1 to the last. */
-    private static void linear(int size, boolean direct, boolean ping) {
+    static void linear(int size, boolean direct, boolean ping) {
         Topology.Builder builder = Topology.builder();
         if (direct) {
             builder.namespace("h1").namespace("h2").veth("h1", "10.0.0.1/8", "h2", "10.0.0.2/8");

@@ -61,6 +61,43 @@ final class ShellRecipes {
             for n in $h $r $b $l; do ip netns del $n; done
             """;
 
+    /**
+     * Mininet's LinearTopo({@code size}) as the kernel's own floor: the same namespaces, bridges,
+     * cables and addresses as {@code PeerShapes.linear}, made with as few {@code ip} processes as
+     * {@code ip -batch} allows (one for the namespaces, one for the switch namespace, one per
+     * host, since a batch cannot change namespace), a ping from h1 to the last host, then teardown.
+     */
+    static String linear(int size) {
+        return """
+                set -e
+                n=%d; s=$1; sw=lsw-$s
+                { echo "netns add $sw"; for i in $(seq 1 $n); do echo "netns add lh$i-$s"; done; } | ip -batch -
+                {
+                  echo "link set lo up"
+                  for i in $(seq 1 $n); do
+                    echo "link add s$i type bridge forward_delay 0 stp_state 0"
+                    echo "link add s$i-h type veth peer name eth0 netns lh$i-$s"
+                    echo "link set s$i-h master s$i"
+                    echo "link set s$i-h up"
+                    if [ $i -gt 1 ]; then
+                      echo "link add s$i-p type veth peer name s$((i - 1))-n"
+                      echo "link set s$i-p master s$i"
+                      echo "link set s$((i - 1))-n master s$((i - 1))"
+                      echo "link set s$i-p up"
+                      echo "link set s$((i - 1))-n up"
+                    fi
+                    echo "link set s$i up"
+                  done
+                } | ip -n $sw -batch -
+                for i in $(seq 1 $n); do
+                  printf 'link set lo up\naddr add 10.0.%%d.%%d/8 dev eth0\nlink set eth0 up\n' $((i / 250)) $((i %% 250 + 1)) \
+                    | ip -n lh$i-$s -batch -
+                done
+                ip netns exec lh1-$s ping -n -q -c 1 -W 10 10.0.$((n / 250)).$((n %% 250 + 1)) > /dev/null
+                { echo "netns del $sw"; for i in $(seq 1 $n); do echo "netns del lh$i-$s"; done; } | ip -batch -
+                """.formatted(size);
+    }
+
     private ShellRecipes() {
     }
 

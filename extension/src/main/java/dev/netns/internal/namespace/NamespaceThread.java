@@ -354,7 +354,7 @@ public final class NamespaceThread implements AutoCloseable {
                 netlink.close();
             }
             if (namespaceFd >= 0) {
-                Libc.close(namespaceFd);
+                Graveyard.bury(namespaceFd);
             }
             FutureTask<?> pending;
             while ((pending = tasks.poll()) != null) {
