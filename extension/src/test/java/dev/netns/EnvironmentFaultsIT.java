@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a user meets when the machine lacks something: privileges, or the nft tool (which NAT does
- * not need, only the diagnostics). Each case runs {@link Probe} in a child JVM with that lack.
+ * What a user meets when the machine lacks something: privileges, the nft tool (which NAT does
+ * not need, only the diagnostics), bash for the watchdog, a writable {@code /proc/sys}. Each case runs {@link Probe} in a child JVM with that lack.
  */
 class EnvironmentFaultsIT {
 
@@ -42,6 +42,28 @@ class EnvironmentFaultsIT {
         List<String> lines = probe(List.of(), Map.of("PATH", "/usr/bin:/bin"), "start");
 
         assertThat(lines).contains("STARTED 3", "NFT (nft not installed)", "MASQUERADES true", "LEFT namespaces=0 threads=0");
+    }
+
+    @Test
+    void withoutBashOrSetsidTheWatchdogSaysWhatItNeeds() throws Exception {
+        List<String> lines = probe(List.of(), Map.of("PATH", "/nonexistent"), "start");
+
+        assertThat(lines).anySatisfy(line -> assertThat(line)
+                .startsWith("ERROR netns-junit: start the watchdog failed: ")
+                .contains("it needs setsid from util-linux and bash"));
+        assertThat(lines).contains("LEFT namespaces=0 threads=0");
+    }
+
+    @Test
+    void aReadOnlyProcSysIsNamedAsSuch() throws Exception {
+        // the probe's JVM sees /proc/sys read-only, in a mount namespace of its own
+        List<String> lines = probe(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && exec \"$0\" \"$@\""),
+                Map.of(), "start");
+
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("ERROR ")
+                .contains("create namespace failed").contains("set sysctl net/").contains("Read-only file system"));
+        assertThat(lines).contains("LEFT namespaces=0 threads=0");
     }
 
     private static List<String> probe(List<String> prefix, Map<String, String> environment, String mode) throws Exception {

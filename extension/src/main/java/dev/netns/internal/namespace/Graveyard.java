@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Holds the descriptors of closed namespaces for a while and then lets go of many at once: when
- * {@value #QUIET_MILLIS} ms pass without another one closing, or when {@code netns.graveyard.size}
- * (default 128; 0 lets go of each at once) are held.
+ * Holds the descriptors of closed namespaces while topologies are closed back to back (less than
+ * {@value #BACK_TO_BACK_MILLIS} ms apart), and then lets go of many at once: when a topology closes
+ * after a longer gap, when {@value #QUIET_MILLIS} ms pass without another namespace closing, or when
+ * {@code netns.graveyard.size} (default 128; 0 lets go of each at once) are held.
  *
  * <p>The kernel takes a namespace apart in a background pass that holds the lock every network
  * change needs (RTNL) while it deletes the interfaces; deleting a bridge costs tens of
@@ -23,10 +24,17 @@ public final class Graveyard {
     static final int CAPACITY = Integer.getInteger("netns.graveyard.size", 128);
     /** Quiet time after which the held namespaces are let go anyway. */
     static final long QUIET_MILLIS = 200;
+    /**
+     * Topologies closed further apart than this are not closed back to back: their namespaces are
+     * let go at once, so that the kernel takes them apart while the tests run, not while the next
+     * topology is built.
+     */
+    static final long BACK_TO_BACK_MILLIS = 50;
 
     private static final List<Integer> HELD = new ArrayList<>();
     private static long lastBurial;
     private static Thread keeper;
+    private static long lastTopologyClosed = Long.MIN_VALUE;
 
     private Graveyard() {
     }
@@ -47,6 +55,27 @@ public final class Graveyard {
             keeper.start();
         }
         Graveyard.class.notifyAll();
+    }
+
+    /** How long since the last topology closed, at the start of another (the time the tests spent elsewhere). */
+    public static synchronized long nanosSinceLastClose() {
+        return lastTopologyClosed == Long.MIN_VALUE ? Long.MAX_VALUE : System.nanoTime() - lastTopologyClosed;
+    }
+
+    /**
+     * Called when a topology has closed (all its namespaces buried). If the tests spent a while
+     * outside topology builds around it (before it started, plus while it ran), they will most
+     * likely do so again: everything held is let go now, and the kernel takes it apart meanwhile.
+     * Back to back, it stays held.
+     *
+     * @param idleBefore {@link #nanosSinceLastClose()} when the topology started
+     * @param lifetime nanoseconds from the end of its build to its close
+     */
+    public static synchronized void topologyClosed(long idleBefore, long lifetime) {
+        lastTopologyClosed = System.nanoTime();
+        if (idleBefore >= BACK_TO_BACK_MILLIS * 1_000_000 - lifetime) {
+            releaseAll();
+        }
     }
 
     /** Lets go of every held namespace now (tests that count the JVM's descriptors call it first). */

@@ -189,8 +189,8 @@ public final class Reaper {
                     .start();
             return new Watchdog(process);
         } catch (IOException e) {
-            throw new KernelException("start the netns-junit watchdog (it needs setsid from util-linux and bash): "
-                    + e.getMessage(), 2, null);
+            throw new KernelException("start the netns-junit watchdog (it needs setsid from util-linux and bash)",
+                    e.getMessage());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.netns.internal.model.Printable;
 import dev.netns.internal.model.TopologyModel.ImpairSpec;
 import dev.netns.internal.model.TopologyModel.NamespaceSpec;
 import dev.netns.internal.model.TopologyModel;
+import dev.netns.internal.namespace.Graveyard;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.NamespacePool;
 import dev.netns.internal.namespace.NamespaceProcesses;
@@ -49,6 +50,8 @@ public final class RunningTopology implements AutoCloseable {
     private HostsFile hostsFile;
     private int killedAtTeardown;
     private boolean closed;
+    private long idleBefore = Long.MAX_VALUE;
+    private long builtAt = System.nanoTime();
 
     private RunningTopology(TopologyModel model) {
         this.model = model;
@@ -65,6 +68,7 @@ public final class RunningTopology implements AutoCloseable {
             throw new NetnsException(Privileges.explain(missing));
         }
         long started = System.nanoTime();
+        long idleBefore = Graveyard.nanosSinceLastClose();
         Reaper reaper = startWatchdog();
         long sequence = SEQUENCE.incrementAndGet();
         Map<String, NetlinkNamespaceKernel> kernels;
@@ -92,6 +96,8 @@ public final class RunningTopology implements AutoCloseable {
                 }
             }
             RunStatistics.built(System.nanoTime() - started);
+            topology.idleBefore = idleBefore;
+            topology.builtAt = System.nanoTime();
             return topology;
         } catch (RuntimeException | Error e) {
             // the handles made so far close their namespaces; the others are closed here
@@ -176,6 +182,7 @@ public final class RunningTopology implements AutoCloseable {
         releaseToWatchdog();
         reversed.forEach(NamespaceHandle::beginClose);
         reversed.forEach(NamespaceHandle::finishClose);
+        Graveyard.topologyClosed(idleBefore, System.nanoTime() - builtAt);
         if (hostsFile != null) {
             hostsFile.close();
         }
