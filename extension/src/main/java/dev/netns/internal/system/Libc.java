@@ -115,83 +115,47 @@ public final class Libc {
 
     /** {@code unshare(2)}; a failure throws {@link KernelException} with its errno. */
     public static int unshare(int flags) {
-        try {
-            return C.unshare(flags);
-        } catch (LastErrorException e) {
-            throw new KernelException("unshare", e.getErrorCode(), null);
-        }
+        return checked("unshare", () -> C.unshare(flags));
     }
 
     /** {@code open(2)}; a failure throws {@link KernelException} with its errno. */
     public static int open(String path, int flags) {
-        try {
-            return C.open(path, flags);
-        } catch (LastErrorException e) {
-            throw new KernelException("open", e.getErrorCode(), null);
-        }
+        return checked("open", () -> C.open(path, flags));
     }
 
     /** {@code close(2)}; a failure throws {@link KernelException} with its errno. */
     public static int close(int fd) {
-        try {
-            return C.close(fd);
-        } catch (LastErrorException e) {
-            throw new KernelException("close", e.getErrorCode(), null);
-        }
+        return checked("close", () -> C.close(fd));
     }
 
     /** {@code socket(2)}; a failure throws {@link KernelException} with its errno. */
     public static int socket(int domain, int type, int protocol) {
-        try {
-            return C.socket(domain, type, protocol);
-        } catch (LastErrorException e) {
-            throw new KernelException("socket", e.getErrorCode(), null);
-        }
+        return checked("socket", () -> C.socket(domain, type, protocol));
     }
 
     /** {@code setsockopt(2)}; a failure throws {@link KernelException} with its errno. */
     public static int setsockopt(int fd, int level, int name, int[] value, int length) {
-        try {
-            return C.setsockopt(fd, level, name, value, length);
-        } catch (LastErrorException e) {
-            throw new KernelException("setsockopt", e.getErrorCode(), null);
-        }
+        return checked("setsockopt", () -> C.setsockopt(fd, level, name, value, length));
     }
 
     /** {@code setsockopt(2)}; a failure throws {@link KernelException} with its errno. */
     public static int setsockopt(int fd, int level, int name, long[] value, int length) {
-        try {
-            return C.setsockopt(fd, level, name, value, length);
-        } catch (LastErrorException e) {
-            throw new KernelException("setsockopt", e.getErrorCode(), null);
-        }
+        return checked("setsockopt", () -> C.setsockopt(fd, level, name, value, length));
     }
 
     /** {@code bind(2)}; a failure throws {@link KernelException} with its errno. */
     public static int bind(int fd, byte[] address, int length) {
-        try {
-            return C.bind(fd, address, length);
-        } catch (LastErrorException e) {
-            throw new KernelException("bind", e.getErrorCode(), null);
-        }
+        return checked("bind", () -> C.bind(fd, address, length));
     }
 
     /** {@code send(2)}; a failure throws {@link KernelException} with its errno. */
     public static long send(int fd, byte[] buffer, long length, int flags) {
-        try {
-            return C.send(fd, buffer, length, flags);
-        } catch (LastErrorException e) {
-            throw new KernelException("send", e.getErrorCode(), null);
-        }
+        return checkedLong("send", () -> C.send(fd, buffer, length, flags));
     }
 
     /** {@code recv(2)}; a failure throws {@link KernelException} with its errno. */
     public static long recv(int fd, byte[] buffer, long length, int flags) {
-        try {
-            return C.recv(fd, buffer, length, flags);
-        } catch (LastErrorException e) {
-            throw new KernelException("recv", e.getErrorCode(), null);
-        }
+        return checkedLong("recv", () -> C.recv(fd, buffer, length, flags));
     }
 
     /** {@code if_nametoindex(3)}. */
@@ -201,11 +165,7 @@ public final class Libc {
 
     /** {@code mount(2)}; a failure throws {@link KernelException} with its errno. */
     public static int mount(String source, String target, String filesystemType, long flags, String data) {
-        try {
-            return C.mount(source, target, filesystemType, flags, data);
-        } catch (LastErrorException e) {
-            throw new KernelException("mount", e.getErrorCode(), null);
-        }
+        return checked("mount", () -> C.mount(source, target, filesystemType, flags, data));
     }
 
     /** {@code strerror(3)}. */
@@ -215,82 +175,76 @@ public final class Libc {
 
     /** {@code connect(2)}; a failure throws {@link KernelException} with its errno. */
     public static int connect(int fd, byte[] address, int length) {
-        try {
-            return C.connect(fd, address, length);
-        } catch (LastErrorException e) {
-            throw new KernelException("connect", e.getErrorCode(), null);
-        }
+        return checked("connect", () -> C.connect(fd, address, length));
     }
 
     /** {@code poll(2)}; a failure throws {@link KernelException} with its errno. */
     public static int poll(int[] pollfd, int count, int timeoutMillis) {
-        try {
-            return C.poll(pollfd, count, timeoutMillis);
-        } catch (LastErrorException e) {
-            throw new KernelException("poll", e.getErrorCode(), null);
-        }
+        return checked("poll", () -> C.poll(pollfd, count, timeoutMillis));
     }
 
     /** {@code ppoll(2)}; a failure throws {@link KernelException} with its errno. */
     public static int ppoll(int[] pollfd, long count, long[] timeout, Pointer signalMask) {
-        try {
-            return C.ppoll(pollfd, count, timeout, signalMask);
-        } catch (LastErrorException e) {
-            throw new KernelException("ppoll", e.getErrorCode(), null);
-        }
+        return checked("ppoll", () -> C.ppoll(pollfd, count, timeout, signalMask));
     }
 
     /** {@code ioctl(2)}; a failure throws {@link KernelException} with its errno. */
     public static int ioctl(int fd, long request, Pointer argument) {
-        try {
-            return C.ioctl(fd, request, argument);
-        } catch (LastErrorException e) {
-            throw new KernelException("ioctl", e.getErrorCode(), null);
-        }
+        return checked("ioctl", () -> C.ioctl(fd, request, argument));
     }
 
     /** {@code memfd_create(2)}; a failure throws {@link KernelException} with its errno. */
     public static int memfd_create(String name, int flags) {
-        try {
-            return C.memfd_create(name, flags);
-        } catch (LastErrorException e) {
-            throw new KernelException("memfd_create", e.getErrorCode(), null);
-        }
+        return checked("memfd_create", () -> C.memfd_create(name, flags));
     }
 
     /** {@code fallocate(2)}; a failure throws {@link KernelException} with its errno. */
     public static int fallocate(int fd, int mode, long offset, long length) {
-        try {
-            return C.fallocate(fd, mode, offset, length);
-        } catch (LastErrorException e) {
-            throw new KernelException("fallocate", e.getErrorCode(), null);
-        }
+        return checked("fallocate", () -> C.fallocate(fd, mode, offset, length));
     }
 
     /** {@code waitpid(2)}; a failure throws {@link KernelException} with its errno. */
     public static int waitpid(int pid, int[] status, int options) {
-        try {
-            return C.waitpid(pid, status, options);
-        } catch (LastErrorException e) {
-            throw new KernelException("waitpid", e.getErrorCode(), null);
-        }
+        return checked("waitpid", () -> C.waitpid(pid, status, options));
     }
 
     /** {@code kill(2)}; a failure throws {@link KernelException} with its errno. */
     public static int kill(int pid, int signal) {
-        try {
-            return C.kill(pid, signal);
-        } catch (LastErrorException e) {
-            throw new KernelException("kill", e.getErrorCode(), null);
-        }
+        return checked("kill", () -> C.kill(pid, signal));
     }
 
     /** {@code pidfd_open(2)}: a descriptor that becomes readable when the process {@code pid} exits. */
     public static int pidfd_open(int pid) {
+        return (int) checkedLong("pidfd_open", () -> C.syscall(SYS_PIDFD_OPEN, pid, 0));
+    }
+
+    /** A call that returns an int and signals failure through errno. */
+    @FunctionalInterface
+    private interface IntCall {
+        int call() throws LastErrorException;
+    }
+
+    /** A call that returns a long and signals failure through errno. */
+    @FunctionalInterface
+    private interface LongCall {
+        long call() throws LastErrorException;
+    }
+
+    /** Makes the call; a failure becomes a {@link KernelException} named after it, with its errno. */
+    private static int checked(String name, IntCall call) {
         try {
-            return (int) C.syscall(SYS_PIDFD_OPEN, pid, 0);
+            return call.call();
         } catch (LastErrorException e) {
-            throw new KernelException("pidfd_open", e.getErrorCode(), null);
+            throw new KernelException(name, e.getErrorCode(), null);
+        }
+    }
+
+    /** Makes the call; a failure becomes a {@link KernelException} named after it, with its errno. */
+    private static long checkedLong(String name, LongCall call) {
+        try {
+            return call.call();
+        } catch (LastErrorException e) {
+            throw new KernelException(name, e.getErrorCode(), null);
         }
     }
 
