@@ -27,8 +27,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The thread calls {@code unshare(CLONE_NEWNET)} once and then runs the tasks handed to it: a
  * socket or process it creates belongs to this namespace. The namespace is held only by that
- * thread and by a file descriptor of this JVM, so the kernel frees it when the namespace is
- * closed, or when the JVM dies, whatever the way.
+ * thread and by a file descriptor of this JVM, so the kernel frees it once the namespace is closed
+ * (the descriptor goes to the {@link Graveyard}, which lets go of closed namespaces in batches),
+ * or when the JVM dies, whatever the way.
  */
 public final class NamespaceThread implements AutoCloseable {
 
@@ -271,8 +272,8 @@ public final class NamespaceThread implements AutoCloseable {
     }
 
     /**
-     * Ends the thread, which releases the namespace. Safe to call more than once. The kernel
-     * frees the namespace and its interfaces once nothing else holds it.
+     * Ends the thread, which hands the namespace's descriptor to the {@link Graveyard}. Safe to call
+     * more than once. The kernel frees the namespace and its interfaces once nothing holds it.
      */
     @Override
     public void close() {
