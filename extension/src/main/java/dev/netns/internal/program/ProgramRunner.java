@@ -3,6 +3,7 @@ package dev.netns.internal.program;
 import dev.netns.ExecResult;
 import dev.netns.NetnsException;
 import dev.netns.internal.namespace.NamespaceThread;
+import dev.netns.internal.system.KernelException;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,6 +63,11 @@ public final class ProgramRunner {
             closeQuietly(stderr);
             throw new NetnsException("cannot start program '" + spec.display() + "' in namespace '" + logicalName
                     + "': " + e.getMessage() + hint(spec.argv().get(0)), e);
+        } catch (KernelException e) {
+            closeQuietly(stdout);
+            closeQuietly(stderr);
+            throw new NetnsException("cannot start program '" + spec.display() + "' in namespace '" + logicalName
+                    + "': " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(stdout);
             closeQuietly(stderr);
