@@ -8,7 +8,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -89,7 +88,7 @@ public final class ProgramRunner {
         if (spec.directory() != null) {
             builder.directory(spec.directory().toFile());
         }
-        applyEnvironment(builder.environment(), spec.environment());
+        spec.applyEnvironmentTo(builder.environment());
         return builder;
     }
 
@@ -110,16 +109,6 @@ public final class ProgramRunner {
         programs.forEach(RunningProgram::kill);
         programs.forEach(RunningProgram::stop);
         return alive;
-    }
-
-    private static void applyEnvironment(Map<String, String> target, Map<String, String> changes) {
-        changes.forEach((name, value) -> {
-            if (value == null) {
-                target.remove(name);
-            } else {
-                target.put(name, value);
-            }
-        });
     }
 
     /** Writes standard input from a daemon thread, so that a program that does not read cannot block the test. */

@@ -94,13 +94,7 @@ final class Spawner {
     /** The JVM's environment with the command's changes (a null value removes the variable). */
     private static String[] environment(CommandSpec spec) {
         Map<String, String> environment = new TreeMap<>(System.getenv());
-        spec.environment().forEach((name, value) -> {
-            if (value == null) {
-                environment.remove(name);
-            } else {
-                environment.put(name, value);
-            }
-        });
+        spec.applyEnvironmentTo(environment);
         List<String> entries = new ArrayList<>(environment.size());
         environment.forEach((name, value) -> entries.add(name + "=" + value));
         return entries.toArray(String[]::new);

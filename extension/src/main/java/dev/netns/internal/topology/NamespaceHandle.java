@@ -102,10 +102,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
             synchronized (this) {
                 if (!hostsMounted) {
                     HostsFile hosts = hostsFile.get();
-                    thread.runUnchecked(() -> {
-                        hosts.mountForCallingThread();
-                        return null;
-                    });
+                    onThread(() -> hosts.mountForCallingThread());
                     hostsMounted = true;
                 }
             }
@@ -284,10 +281,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     void restoreDeclaredRoutes() {
         for (RouteSpec route : declared.routes()) {
             try {
-                thread.runUnchecked(() -> {
-                    kernel.addRoute(route.destination(), route.gateway());
-                    return null;
-                });
+                onThread(() -> kernel.addRoute(route.destination(), route.gateway()));
             } catch (KernelException e) {
                 if (e.errno() != Errno.EEXIST && e.errno() != Errno.ENETUNREACH) {
                     throw new NetnsException(route.origin() + ": put the route back after the link came up: "
@@ -297,20 +291,22 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         }
     }
 
-    /** Sets interface {@code interfaceName} up or down. */
-    void setUp(String interfaceName, boolean up) {
+    /** Runs kernel work on the namespace's thread and waits for it. */
+    private void onThread(Runnable work) {
         thread.runUnchecked(() -> {
-            kernel.setUp(interfaceName, up);
+            work.run();
             return null;
         });
     }
 
+    /** Sets interface {@code interfaceName} up or down. */
+    void setUp(String interfaceName, boolean up) {
+        onThread(() -> kernel.setUp(interfaceName, up));
+    }
+
     /** Replaces this namespace's partition rules: every packet from or to one of {@code blocked} is dropped. */
     void applyPartitions(Set<IpAddress> blocked) {
-        thread.runUnchecked(() -> {
-            kernel.applyPartitions(blocked);
-            return null;
-        });
+        onThread(() -> kernel.applyPartitions(blocked));
     }
 
     /** The kernel side of this namespace, for the topology's own work. */
