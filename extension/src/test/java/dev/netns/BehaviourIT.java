@@ -45,7 +45,9 @@ class BehaviourIT {
         assertThat(result.address()).isEqualTo("10.8.0.2");
         assertThat(red).canPing("green").canPing(blue);
         assertThatThrownBy(() -> red.ping("bleu")).isInstanceOf(NetnsException.class)
-                .hasMessageContaining("'bleu' is neither an IP address nor a namespace of this topology");
+                .hasMessageContaining("'bleu' is neither an IP address nor a namespace of this topology (did you mean "
+                        + "'blue'? its namespaces: ")
+                .hasMessageContaining("red", "blue", "green");
     }
 
     @Test
