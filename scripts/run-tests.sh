@@ -20,6 +20,11 @@ mvn -B -ntp verify -Pparallel "$@"
 scripts/check-compatibility.sh
 # the samples once more WITHOUT root: as nobody, root only of a user namespace of its own
 scripts/run-samples-rootless.sh
+# every snippet of README and docs a user copies, as a fresh user project: Maven 3.8 and the newest
+# Maven 3, every JDK, and without root through the documented launcher
+scripts/check-docs.sh
+# the release profile (Maven Central) builds without keys, every plugin pinned
+scripts/check-release.sh
 
 # no process of ours survives: none in a network namespace of the run, no JVM of dev.netns. classes
 # (a crashed run's watchdog needs a moment, so a survivor gets 15 s to go)
