@@ -7,6 +7,7 @@ import dev.netns.internal.system.Privileges;
 import dev.netns.internal.topology.StateReport;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Locale;
@@ -18,9 +19,11 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
@@ -39,7 +42,7 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * every namespace is logged and attached to the test's report as {@code netns-state.txt}.
  */
 public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback,
-        AfterTestExecutionCallback, ParameterResolver, TestWatcher {
+        AfterTestExecutionCallback, ParameterResolver, TestWatcher, InvocationInterceptor {
 
     /** Configuration parameter naming the default {@link CleanupMode}: {@code always}, {@code on_success}, {@code never}. */
     public static final String CLEANUP_MODE_PROPERTY = "netns.cleanup.mode.default";
@@ -47,6 +50,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
     private static final System.Logger LOG = System.getLogger(NetnsExtension.class.getName());
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(NetnsExtension.class);
     private static final String TOPOLOGY = "topology";
+    private static final String RUN_IN_THREAD = "run-in-thread";
 
     /** Creates the extension; JUnit does this when it is registered. */
     public NetnsExtension() {
@@ -160,6 +164,61 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
         } catch (NetnsException e) {
             throw new ParameterResolutionException(where + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void interceptBeforeEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        proceedInNamespace(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        proceedInNamespace(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext, ExtensionContext extensionContext) throws Throwable {
+        proceedInNamespace(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptAfterEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        proceedInNamespace(invocation, extensionContext);
+    }
+
+    /** Runs {@code invocation} on the test's {@link RunIn} thread, or where it is when the test has no {@code @RunIn}. */
+    private static void proceedInNamespace(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
+        Optional<RunIn> runIn = runIn(context);
+        if (runIn.isEmpty()) {
+            invocation.proceed();
+            return;
+        }
+        String name = runIn.get().value();
+        Topology topology = managed(context).map(ManagedTopology::topology).orElseThrow(() ->
+                new ExtensionConfigurationException("@RunIn(\"" + name + "\") on " + context.getDisplayName()
+                        + ": there is no topology to run in"));
+        RunInThread thread = context.getStore(STORE).getOrComputeIfAbsent(RUN_IN_THREAD,
+                key -> new RunInThread(topology.namespace(name), context.getDisplayName()), RunInThread.class);
+        thread.run(invocation);
+    }
+
+    /** The {@link RunIn} of the current test method, or of its class (the innermost enclosing class that has one). */
+    private static Optional<RunIn> runIn(ExtensionContext context) {
+        Optional<RunIn> onMethod = context.getTestMethod().flatMap(method -> AnnotationSupport.findAnnotation(method, RunIn.class));
+        if (onMethod.isPresent()) {
+            return onMethod;
+        }
+        for (Class<?> current = context.getTestClass().orElse(null); current != null; current = current.getEnclosingClass()) {
+            Optional<RunIn> onClass = AnnotationSupport.findAnnotation(current, RunIn.class);
+            if (onClass.isPresent()) {
+                return onClass;
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<ManagedTopology> managed(ExtensionContext context) {

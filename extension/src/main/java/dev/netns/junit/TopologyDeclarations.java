@@ -50,6 +50,10 @@ final class TopologyDeclarations {
             addElement(current, "class " + current.getSimpleName());
         }
         for (Class<?> current : chain) {
+            AnnotationSupport.findAnnotation(current, RunIn.class)
+                    .ifPresent(runIn -> reference(runIn.value(), runIn, "class " + current.getSimpleName()));
+        }
+        for (Class<?> current : chain) {
             for (Field field : AnnotationSupport.findAnnotatedFields(current, Namespace.class, field -> true,
                     HierarchyTraversalMode.TOP_DOWN)) {
                 reference(AnnotationSupport.findAnnotation(field, Namespace.class).orElseThrow(),
@@ -62,6 +66,7 @@ final class TopologyDeclarations {
     /** Reads a test method's declarations and the namespaces its parameters name. */
     TopologyDeclarations addMethod(Method method) {
         addElement(method, where(method));
+        AnnotationSupport.findAnnotation(method, RunIn.class).ifPresent(runIn -> reference(runIn.value(), runIn, where(method)));
         return addParameterReferences(method);
     }
 
@@ -137,6 +142,15 @@ final class TopologyDeclarations {
         }
     }
 
+    /** A namespace that {@code annotation} ({@link RunIn}) names: declared if nothing else declares it. */
+    private void reference(String name, Annotation annotation, String where) {
+        if (namespaces.add(name)) {
+            injectedOnly.put(name, where);
+            origin(annotation, where).namespace(name);
+            builder.origin(null);
+        }
+    }
+
     /**
      * Refuses a name that only an injection mentions when it is one or two edits from a declared
      * name: {@code @Namespace("bleu") NetNs} next to {@code @Namespace("blue")} is a typo, not a wish
@@ -146,7 +160,7 @@ final class TopologyDeclarations {
         injectedOnly.forEach((name, where) -> {
             for (String declared : declaredNames) {
                 if (!declared.equals(name) && Spelling.distance(name, declared) <= 2) {
-                    throw new NetnsException("@Namespace(\"" + name + "\") on " + where + " names a namespace "
+                    throw new NetnsException("\"" + name + "\" on " + where + " names a namespace "
                             + "that nothing declares; did you mean '" + declared + "'? (To declare a new empty "
                             + "namespace on purpose, add @Namespace(\"" + name + "\") to the class.)");
                 }

@@ -176,6 +176,31 @@ public final class NamespaceThread implements AutoCloseable {
         return namespaceFd;
     }
 
+    /**
+     * Moves the calling thread into this namespace for good ({@code setns}): a thread made to live
+     * here, not a borrowed or pooled one. Checked under the lock that closing takes, so the
+     * descriptor still names this namespace when it is used.
+     *
+     * @throws NetnsException when the namespace is closed
+     */
+    public void enterForGood() {
+        synchronized (tasks) {
+            if (closed) {
+                throw closedError();
+            }
+            try {
+                Libc.setns(namespaceFd, Libc.CLONE_NEWNET);
+            } catch (KernelException e) {
+                throw e.during("enter network namespace " + realName);
+            }
+        }
+    }
+
+    /** Whether the namespace is closed (its topology torn down). */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Whether the calling thread is this namespace's own thread. */
     public boolean isCurrentThread() {
         return Thread.currentThread() == thread;

@@ -48,6 +48,11 @@ public final class Libc {
     public static final int SOL_PACKET = 263;
     public static final int PACKET_QDISC_BYPASS = 20;
     public static final long SIOCETHTOOL = 0x8946;
+    public static final int O_RDWR = 2;
+    public static final int O_NONBLOCK = 0x800;
+    public static final long TUNSETIFF = 0x400454caL;
+    public static final short IFF_TUN = 0x0001;
+    public static final short IFF_NO_PI = 0x1000;
 
     private Libc() {
     }
@@ -111,6 +116,16 @@ public final class Libc {
         static native int kill(int pid, int signal) throws LastErrorException;
 
         static native long syscall(long number, long first, long second) throws LastErrorException;
+
+        static native int setns(int fd, int nstype) throws LastErrorException;
+
+        static native int gettid();
+
+        static native long read(int fd, byte[] buffer, long length) throws LastErrorException;
+
+        static native long write(int fd, byte[] buffer, long length) throws LastErrorException;
+
+        static native int ioctl(int fd, long request, byte[] argument) throws LastErrorException;
     }
 
     /** {@code unshare(2)}; a failure throws {@link KernelException} with its errno. */
@@ -216,6 +231,31 @@ public final class Libc {
     /** {@code pidfd_open(2)}: a descriptor that becomes readable when the process {@code pid} exits. */
     public static int pidfd_open(int pid) {
         return (int) checkedLong("pidfd_open", () -> C.syscall(SYS_PIDFD_OPEN, pid, 0));
+    }
+
+    /** {@code setns(2)}: moves the calling thread into the namespace {@code fd} names. */
+    public static int setns(int fd, int nstype) {
+        return checked("setns", () -> C.setns(fd, nstype));
+    }
+
+    /** {@code gettid(2)}: the kernel's id of the calling thread (its folder in {@code /proc/self/task}). */
+    public static int gettid() {
+        return C.gettid();
+    }
+
+    /** {@code read(2)}; a failure throws {@link KernelException} with its errno. */
+    public static long read(int fd, byte[] buffer, long length) {
+        return checkedLong("read", () -> C.read(fd, buffer, length));
+    }
+
+    /** {@code write(2)}; a failure throws {@link KernelException} with its errno. */
+    public static long write(int fd, byte[] buffer, long length) {
+        return checkedLong("write", () -> C.write(fd, buffer, length));
+    }
+
+    /** {@code ioctl(2)} with an in-out byte buffer (a {@code struct ifreq}); failures throw {@link KernelException}. */
+    public static int ioctl(int fd, long request, byte[] argument) {
+        return checked("ioctl", () -> C.ioctl(fd, request, argument));
     }
 
     /** A call that returns an int and signals failure through errno. */

@@ -20,12 +20,17 @@ import dev.netns.internal.namespace.IcmpPing;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
 import dev.netns.internal.netlink.NetlinkInspector;
+import dev.netns.internal.placement.NamespacePlacement;
 import dev.netns.internal.program.CommandBuilder;
 import dev.netns.internal.program.ProgramRunner;
 import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.traffic.LinkShaper;
 import dev.netns.internal.traffic.PacketRecorder;
+import java.io.IOException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -35,9 +40,12 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
 
 /** The {@link NetNs} of a running topology: a logical name over a {@link NamespaceThread}. */
 public final class NamespaceHandle implements NetNs, AutoCloseable {
@@ -54,6 +62,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private final List<PacketRecorder> captures = new CopyOnWriteArrayList<>();
     private final Supplier<HostsFile> hostsFile;
     private final Function<String, NamespaceHandle> peers;
+    private final NamespacePlacement placement;
 
     NamespaceHandle(String name, NetlinkNamespaceKernel kernel, NamespaceAddresses declared,
             Function<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile) {
@@ -65,6 +74,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         this.declared = declared;
         this.programs = new ProgramRunner(this.thread, name);
         this.inode = this.thread.inode();
+        this.placement = new NamespacePlacement(this.thread, name);
     }
 
     @Override
@@ -244,6 +254,51 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return thread.run(action);
     }
 
+    @Override
+    public ThreadFactory threadFactory() {
+        entered = true;
+        return placement.threadFactory();
+    }
+
+    @Override
+    public SocketFactory socketFactory() {
+        return placement.socketFactory();
+    }
+
+    @Override
+    public ServerSocketFactory serverSocketFactory() {
+        return placement.serverSocketFactory();
+    }
+
+    @Override
+    public SocketChannel openSocketChannel() throws IOException {
+        return placement.openSocketChannel();
+    }
+
+    @Override
+    public ServerSocketChannel openServerSocketChannel() throws IOException {
+        return placement.openServerSocketChannel();
+    }
+
+    @Override
+    public DatagramChannel openDatagramChannel() throws IOException {
+        return placement.openDatagramChannel();
+    }
+
+    @Override
+    public Command java(Class<?> mainClass, String... args) {
+        CommandBuilder builder = CommandBuilder.java(programs, name, mainClass, args);
+        entered = true;
+        giveProgramsTheHostsFile();
+        return builder;
+    }
+
+    /** Threads of this namespace for the extension's own use ({@code @RunIn}), named {@code prefix-<n>}. */
+    public ThreadFactory threadFactory(String prefix) {
+        entered = true;
+        return placement.threadFactory(prefix);
+    }
+
     private final Map<String, LinkShaper> shapers = new ConcurrentHashMap<>();
     private static final RandomGenerator SEEDS = new SecureRandom();
 
@@ -342,6 +397,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
 
     /** First half of {@link #close()}: kills the programs and asks the thread to end, without waiting. */
     void beginClose() {
+        placement.close();
         shapers.values().forEach(LinkShaper::abandon);
         programs.killAll();
         captures.forEach(PacketRecorder::close);
