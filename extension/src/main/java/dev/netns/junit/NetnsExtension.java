@@ -3,7 +3,11 @@ package dev.netns.junit;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Topology;
+import dev.netns.internal.placement.Escape;
+import dev.netns.internal.placement.Escapes;
+import dev.netns.internal.placement.GhostPolicy;
 import dev.netns.internal.system.Privileges;
+import dev.netns.internal.topology.RunningTopology;
 import dev.netns.internal.topology.StateReport;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
@@ -12,6 +16,7 @@ import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -42,7 +47,7 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * every namespace is logged and attached to the test's report as {@code netns-state.txt}.
  */
 public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback,
-        AfterTestExecutionCallback, ParameterResolver, TestWatcher, InvocationInterceptor {
+        AfterTestExecutionCallback, AfterEachCallback, ParameterResolver, TestWatcher, InvocationInterceptor {
 
     /** Configuration parameter naming the default {@link CleanupMode}: {@code always}, {@code on_success}, {@code never}. */
     public static final String CLEANUP_MODE_PROPERTY = "netns.cleanup.mode.default";
@@ -124,6 +129,20 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
         LOG.log(Level.WARNING, "netns-junit: " + context.getDisplayName() + " failed; state of its network:\n" + state);
         context.publishReportEntry("netns.state", state);
         ReportFile.attach(context, "netns-state.txt", state);
+    }
+
+    /**
+     * Fails the test when JVM code outside its topology tried to reach the topology (an escape):
+     * the code under test did not run where the test meant it to, even if it caught the error.
+     */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        managed(context).ifPresent(managed -> {
+            List<Escape> escapes = RunningTopology.takeEscapes(managed.topology());
+            if (!escapes.isEmpty()) {
+                throw new NetnsException(Escapes.explain(escapes));
+            }
+        });
     }
 
     /**
@@ -234,6 +253,13 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
         }
         // read before anything is made: a bad configuration value must not leave a topology behind
         CleanupMode cleanup = cleanupMode(context);
+        context.getConfigurationParameter(GhostPolicy.PROPERTY).ifPresent(value -> {
+            try {
+                GhostPolicy.configure(value);
+            } catch (IllegalArgumentException e) {
+                throw new ExtensionConfigurationException("Configuration parameter " + e.getMessage());
+            }
+        });
         Topology topology = declarations.builder().start();
         context.getStore(STORE).put(TOPOLOGY, new ManagedTopology(topology, cleanup, context));
         return topology;

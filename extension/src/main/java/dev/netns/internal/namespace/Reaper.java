@@ -205,9 +205,7 @@ public final class Reaper {
         Watchdog(Process process) {
             this.process = process;
             this.pipe = process.getOutputStream();
-            Thread reader = new Thread(this::readAcks, "netns-watchdog-acks-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
+            HomeNamespace.thread(this::readAcks, "netns-watchdog-acks-" + process.pid()).start();
         }
 
         /**

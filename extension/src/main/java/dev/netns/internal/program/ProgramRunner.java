@@ -2,6 +2,7 @@ package dev.netns.internal.program;
 
 import dev.netns.ExecResult;
 import dev.netns.NetnsException;
+import dev.netns.internal.namespace.HomeNamespace;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.system.KernelException;
 import java.io.File;
@@ -113,14 +114,13 @@ public final class ProgramRunner {
 
     /** Writes standard input from a daemon thread, so that a program that does not read cannot block the test. */
     private static void feed(Process process, byte[] bytes) {
-        Thread writer = new Thread(() -> {
+        Thread writer = HomeNamespace.thread(() -> {
             try (OutputStream input = process.getOutputStream()) {
                 input.write(bytes);
             } catch (IOException closedEarly) {
                 // the program exited or closed its input without reading everything: its choice
             }
         }, "netns-junit-stdin-" + process.pid());
-        writer.setDaemon(true);
         writer.start();
     }
 

@@ -1,6 +1,8 @@
 package dev.netns.internal.topology;
 
+import dev.netns.NetNs;
 import dev.netns.NetnsException;
+import dev.netns.Topology;
 import dev.netns.internal.deploy.TopologyDeployment;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
@@ -14,12 +16,18 @@ import dev.netns.internal.namespace.NamespaceProcesses;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
 import dev.netns.internal.namespace.Reaper;
 import dev.netns.internal.namespace.RunStatistics;
+import dev.netns.internal.placement.Escape;
+import dev.netns.internal.placement.Escapes;
+import dev.netns.internal.placement.GhostPolicy;
+import dev.netns.internal.placement.Ghosts;
+import dev.netns.internal.placement.TopologyAddresses;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Privileges;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -87,6 +95,7 @@ public final class RunningTopology implements AutoCloseable {
             }
             topology.reaper = reaper;
             reaper.own(topology.inodes());
+            TopologyAddresses.register(topology.escapeKey(), topology.addressesByNamespace());
             for (ImpairSpec impair : model.impairments()) {
                 try {
                     topology.namespaces.get(impair.namespace()).impair(impair.interfaceName(), impair.impairment());
@@ -145,6 +154,7 @@ public final class RunningTopology implements AutoCloseable {
             return kept;
         }
         closed = true;
+        TopologyAddresses.unregister(escapeKey());
         killProcessesInside();
         releaseToWatchdog();
         RuntimeException failure = null;
@@ -186,7 +196,62 @@ public final class RunningTopology implements AutoCloseable {
         if (hostsFile != null) {
             hostsFile.close();
         }
+        String ghosts = lookForGhosts();
         RunStatistics.tornDown(System.nanoTime() - started, killedAtTeardown - killedBefore);
+        List<Escape> escapes = TopologyAddresses.unregister(escapeKey());
+        if (!escapes.isEmpty()) {
+            throw new NetnsException(Escapes.explain(escapes) + (ghosts.isEmpty() ? "" : "\n" + ghosts));
+        }
+        if (!ghosts.isEmpty() && GhostPolicy.failsTheTest()) {
+            throw new NetnsException(ghosts + "(" + GhostPolicy.PROPERTY + "=fail makes this a failure)");
+        }
+    }
+
+    /**
+     * Threads of this JVM still living in the namespaces just closed (only where JVM code was let
+     * in: call(), a thread factory, @RunIn, path()); cut off and described, for the log and report.
+     */
+    private String lookForGhosts() {
+        Map<Long, String> entered = new LinkedHashMap<>();
+        namespaces.values().stream().filter(NamespaceHandle::mayHoldProcesses)
+                .forEach(namespace -> entered.put(namespace.inode(), namespace.name()));
+        if (entered.isEmpty()) {
+            return "";
+        }
+        String found = Ghosts.findAndCutOff(entered, String.join(", ", namespaces.keySet()));
+        if (found.isEmpty()) {
+            GhostPolicy.keepReport("");
+            return "";
+        }
+        String report = "Threads of this JVM still live in namespaces of the topology [" + String.join(", ", namespaces.keySet())
+                + "] after it closed (ghosts). Their cables are gone and their sockets now fail at once; end them "
+                + "before the test ends (shut down pools, event loops and clients you started inside):\n" + found;
+        System.getLogger(RunningTopology.class.getName()).log(System.Logger.Level.WARNING, "netns-junit: " + report);
+        GhostPolicy.keepReport(report);
+        return report;
+    }
+
+    /** What escapes are charged to: the first namespace handle, which the public {@code Topology} reaches too. */
+    private Object escapeKey() {
+        return namespaces.isEmpty() ? this : namespaces.values().iterator().next();
+    }
+
+    /**
+     * The escapes charged to {@code topology} since the last call: connection attempts to its
+     * addresses by JVM code outside it.
+     */
+    public static List<Escape> takeEscapes(Topology topology) {
+        List<NetNs> namespaces = topology.namespaces();
+        return namespaces.isEmpty() ? List.of() : TopologyAddresses.take(namespaces.get(0));
+    }
+
+    /** Every declared address of the topology, with the logical name of its namespace. */
+    private Map<IpAddress, String> addressesByNamespace() {
+        Map<IpAddress, String> addresses = new HashMap<>();
+        for (NamespaceSpec spec : model.namespaces()) {
+            model.addressesOf(spec.name()).forEach(cidr -> addresses.putIfAbsent(cidr.address(), spec.name()));
+        }
+        return addresses;
     }
 
     /** The topology's hosts file, made on first use (the first program started). */
