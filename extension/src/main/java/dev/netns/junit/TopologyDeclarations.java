@@ -136,7 +136,7 @@ final class TopologyDeclarations {
 
     private void reference(Namespace namespace, String where) {
         if (namespaces.add(namespace.value())) {
-            injectedOnly.put(namespace.value(), where);
+            injectedOnly.put(namespace.value(), "@Namespace(\"" + namespace.value() + "\") on " + where);
             origin(namespace, where).namespace(namespace.value(), namespace.forwarding());
             builder.origin(null);
         }
@@ -145,7 +145,7 @@ final class TopologyDeclarations {
     /** A namespace that {@code annotation} ({@link RunIn}) names: declared if nothing else declares it. */
     private void reference(String name, Annotation annotation, String where) {
         if (namespaces.add(name)) {
-            injectedOnly.put(name, where);
+            injectedOnly.put(name, "@RunIn(\"" + name + "\") on " + where);
             origin(annotation, where).namespace(name);
             builder.origin(null);
         }
@@ -160,7 +160,7 @@ final class TopologyDeclarations {
         injectedOnly.forEach((name, where) -> {
             for (String declared : declaredNames) {
                 if (!declared.equals(name) && Spelling.distance(name, declared) <= 2) {
-                    throw new NetnsException("\"" + name + "\" on " + where + " names a namespace "
+                    throw new NetnsException(where + " names a namespace "
                             + "that nothing declares; did you mean '" + declared + "'? (To declare a new empty "
                             + "namespace on purpose, add @Namespace(\"" + name + "\") to the class.)");
                 }
