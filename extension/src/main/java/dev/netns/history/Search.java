@@ -1,8 +1,10 @@
 package dev.netns.history;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -39,9 +41,10 @@ final class Search {
     private int topDefWord = -1;
     private int topInfoWord = -1;
     private final Set<Key> seen = new HashSet<>();
+    private final Map<Object, Object> states = new HashMap<>();
 
     private final int[] stack;
-    private final Object[] states;
+    private final Object[] before;
     private int depth;
 
     // the deepest point of the search, for the explanation of a failure
@@ -70,7 +73,7 @@ final class Search {
             bits[defWords - 1] = -1L << (definite & 63); // padding counts as placed, so a full word is -1
         }
         this.stack = new int[n];
-        this.states = new Object[n];
+        this.before = new Object[n];
         link();
         this.state = model.initial();
         this.remaining = definite;
@@ -126,10 +129,14 @@ final class Search {
                 int op = entry - 1;
                 Object after = model.step(state, ops[op]);
                 if (after != Model.ILLEGAL) {
+                    if (after != null && after != state) {
+                        // one instance per distinct state: the memo holds many pairs and few states
+                        after = states.computeIfAbsent(after, same -> same);
+                    }
                     set(op);
                     if (seen.add(key(after))) {
                         stack[depth] = op;
-                        states[depth++] = state;
+                        before[depth++] = state;
                         state = after;
                         lift(op);
                         if (op < definite) {
@@ -148,8 +155,8 @@ final class Search {
                 }
                 int op = stack[--depth];
                 sameSince = Math.min(sameSince, depth);
-                state = states[depth];
-                states[depth] = null;
+                state = before[depth];
+                before[depth] = null;
                 clear(op);
                 unlift(op);
                 if (op < definite) {
@@ -301,8 +308,8 @@ final class Search {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key key && key.hash == hash && Arrays.equals(key.bits, bits)
-                    && Objects.equals(key.state, state);
+            return other instanceof Key key && key.hash == hash && (key.state == state || Objects.equals(key.state, state))
+                    && Arrays.equals(key.bits, bits);
         }
 
         @Override
