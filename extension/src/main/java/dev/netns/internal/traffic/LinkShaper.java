@@ -4,6 +4,7 @@ import dev.netns.ExecResult;
 import dev.netns.Impairment;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
+import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.netlink.RouteNetlink;
 import dev.netns.internal.system.KernelException;
@@ -12,7 +13,9 @@ import dev.netns.internal.system.Sysctl;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,8 +46,10 @@ public final class LinkShaper implements AutoCloseable {
     private final int receiveFd;
     private final int packetFd;
     private final Thread thread;
-    private volatile ShapingDecisions decisions;
-    private volatile Impairment impairment;
+    private volatile ShaperRules rules = ShaperRules.NONE;
+    private List<List<String>> filterSpecs = List.of();
+    private List<Integer> filterPriorities = List.of();
+    private int priorityCounter;
     private volatile boolean stopping;
     private long dropped;
     private long sent;
@@ -60,23 +65,100 @@ public final class LinkShaper implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Redirects the interface's egress through a new shaper applying {@code impairment} with {@code seed}. */
-    public static LinkShaper start(NetNs namespace, NamespaceThread namespaceThread, String interfaceName, Impairment impairment, long seed) {
+    /**
+     * Opens a shaper for the interface: its devices and thread, and a {@code clsact} qdisc with no
+     * filter yet, so nothing is redirected until {@link #impairLink} or {@link #impairPair} sets a rule.
+     */
+    public static LinkShaper open(NetNs namespace, NamespaceThread namespaceThread, String interfaceName) {
         String shaperLink = "njshape" + SHAPER_NUMBERS.incrementAndGet();
         int[] fds = namespaceThread.runUnchecked(() -> openDevices(interfaceName, shaperLink, namespace, namespaceThread));
         LinkShaper shaper = new LinkShaper(namespace, namespaceThread, interfaceName, shaperLink, fds[0], fds[1]);
-        shaper.update(impairment, seed);
         try {
             tc(namespace, "qdisc", "add", "dev", interfaceName, "clsact");
-            tc(namespace, "filter", "add", "dev", interfaceName, "egress", "protocol", "all", "u32", "match", "u32", "0", "0",
-                    "action", "mirred", "egress", "redirect", "dev", shaperLink);
         } catch (NetnsException e) {
             shaper.closeDevices();
-            tcQuietly(namespace, "qdisc", "del", "dev", interfaceName, "clsact");
+            shaper.deleteShaperLink();
             throw e;
         }
         shaper.thread.start();
         return shaper;
+    }
+
+    /**
+     * Sets the impairment of everything leaving the interface ({@code seeded} carries its seed),
+     * or removes it ({@code null}); pair rules keep precedence for their packets.
+     */
+    public synchronized void impairLink(Impairment seeded) {
+        ShaperRule link = seeded == null ? null : rule("link", seeded, List.of(), List.of());
+        apply(new ShaperRules(link, rules.pairs()));
+    }
+
+    /**
+     * Sets the impairment of the IP packets from one of {@code sources} to one of
+     * {@code destinations} leaving the interface, named {@code pair}, or removes it ({@code null}).
+     * Other packets are untouched by it.
+     */
+    public synchronized void impairPair(String pair, List<IpAddress> sources, List<IpAddress> destinations,
+            Impairment seeded) {
+        List<ShaperRule> pairs = new ArrayList<>(rules.pairs());
+        pairs.removeIf(rule -> rule.name().equals(pair));
+        if (seeded != null) {
+            pairs.add(rule(pair, seeded, bytes(sources), bytes(destinations)));
+        }
+        apply(new ShaperRules(rules.link(), pairs));
+    }
+
+    /** Whether {@code interfaceName} is one of the shapers' own devices, not the topology's. */
+    public static boolean isShaperDevice(String interfaceName) {
+        return interfaceName.startsWith("njshape");
+    }
+
+    /** Whether no impairment is left on this interface (then the shaper should be closed). */
+    public synchronized boolean idle() {
+        return rules.isEmpty();
+    }
+
+    private static ShaperRule rule(String name, Impairment seeded, List<byte[]> sources, List<byte[]> destinations) {
+        return new ShaperRule(name, seeded, new ShapingDecisions(seeded, seeded.seed().orElse(0)), sources, destinations);
+    }
+
+    private static List<byte[]> bytes(List<IpAddress> addresses) {
+        return addresses.stream().map(IpAddress::bytes).toList();
+    }
+
+    /**
+     * Puts new rules in force: first the new redirect filters are added, then the old ones
+     * removed, so no packet that both sets impair slips through in between.
+     */
+    private void apply(ShaperRules next) {
+        List<List<String>> wanted = ShaperFilters.of(next);
+        List<Integer> added = new ArrayList<>();
+        this.rules = next;
+        if (!wanted.equals(filterSpecs)) {
+            try {
+                for (List<String> filter : wanted) {
+                    int priority = nextPriority();
+                    tc(namespace, ShaperFilters.addCommand(interfaceName, priority, filter, shaperLink));
+                    added.add(priority);
+                }
+            } catch (NetnsException e) {
+                added.forEach(priority -> tcQuietly(namespace, ShaperFilters.deleteCommand(interfaceName, priority)));
+                throw e;
+            }
+            for (int priority : filterPriorities) {
+                tcQuietly(namespace, ShaperFilters.deleteCommand(interfaceName, priority));
+            }
+            filterPriorities = added;
+            filterSpecs = wanted;
+        }
+    }
+
+    /** A filter priority not in use (each filter has its own; tc's are 16 bits). */
+    private int nextPriority() {
+        do {
+            priorityCounter = priorityCounter % 60_000 + 1;
+        } while (filterPriorities.contains(priorityCounter));
+        return priorityCounter;
     }
 
     /**
@@ -144,17 +226,6 @@ public final class LinkShaper implements AutoCloseable {
         }
     }
 
-    /** Changes the impairment in place: the redirect and the interface stay as they are. */
-    public void update(Impairment newImpairment, long seed) {
-        this.decisions = new ShapingDecisions(newImpairment, seed);
-        this.impairment = newImpairment;
-    }
-
-    /** The impairment in force, with its seed. */
-    Impairment impairment() {
-        return impairment;
-    }
-
     private void run() {
         byte[] buffer = new byte[MAX_FRAME];
         PriorityQueue<Pending> queue = new PriorityQueue<>();
@@ -193,7 +264,7 @@ public final class LinkShaper implements AutoCloseable {
                     Pending frame = queue.poll();
                     Libc.send(packetFd, frame.bytes, frame.bytes.length, 0);
                     sent++;
-                    OptionalRate rate = OptionalRate.of(impairment);
+                    OptionalRate rate = OptionalRate.of(frame.impairment);
                     // a token bucket: time not used while idle is kept as credit, up to one burst
                     nextFree = rate.bitsPerSecond > 0
                             ? Math.max(nextFree, now - rate.burstNanos()) + frame.bytes.length * 8L * 1_000_000_000L
@@ -212,7 +283,13 @@ public final class LinkShaper implements AutoCloseable {
     }
 
     private long admit(PriorityQueue<Pending> queue, byte[] buffer, int length, long order) {
-        ShapingDecisions.Decision decision = decisions.decide(buffer, length);
+        ShaperRule rule = rules.select(buffer, length);
+        if (rule == null) {
+            // redirected by a pair's filter, but that pair's rule is gone already
+            queue.add(new Pending(System.nanoTime(), order++, Arrays.copyOf(buffer, length), null));
+            return order;
+        }
+        ShapingDecisions.Decision decision = rule.decisions().decide(buffer, length);
         if (decision.drop() || queue.size() >= QUEUE_LIMIT) {
             dropped++;
             return order;
@@ -223,13 +300,13 @@ public final class LinkShaper implements AutoCloseable {
             if (decision.corruptBit() >= 0 && copy == 0) {
                 frame[decision.corruptBit() / 8] ^= (byte) (1 << (decision.corruptBit() % 8));
             }
-            queue.add(new Pending(due, order++, frame));
+            queue.add(new Pending(due, order++, frame, rule.impairment()));
         }
         return order;
     }
 
     /** A frame waiting for its time; ties leave in arrival order. */
-    private record Pending(long due, long order, byte[] bytes) implements Comparable<Pending> {
+    private record Pending(long due, long order, byte[] bytes, Impairment impairment) implements Comparable<Pending> {
 
         @Override
         public int compareTo(Pending other) {
@@ -242,7 +319,7 @@ public final class LinkShaper implements AutoCloseable {
     private record OptionalRate(long bitsPerSecond) {
 
         static OptionalRate of(Impairment impairment) {
-            return new OptionalRate(impairment.rate().orElse(0));
+            return new OptionalRate(impairment == null ? 0 : impairment.rate().orElse(0));
         }
 
         /** The burst the bucket holds: 2 ms of traffic, at least two full frames. */
@@ -265,6 +342,10 @@ public final class LinkShaper implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeDevices();
+        deleteShaperLink();
+    }
+
+    private void deleteShaperLink() {
         try {
             namespaceThread.runUnchecked(() -> {
                 namespaceThread.routeNetlink().deleteLink(shaperLink);
@@ -296,6 +377,14 @@ public final class LinkShaper implements AutoCloseable {
         }
     }
 
+    private static void tc(NetNs namespace, List<String> arguments) {
+        tc(namespace, arguments.toArray(String[]::new));
+    }
+
+    private static void tcQuietly(NetNs namespace, List<String> arguments) {
+        tcQuietly(namespace, arguments.toArray(String[]::new));
+    }
+
     private static void tc(NetNs namespace, String... arguments) {
         String[] command = new String[arguments.length + 1];
         command[0] = "tc";
@@ -317,7 +406,15 @@ public final class LinkShaper implements AutoCloseable {
 
     @Override
     public String toString() {
-        return namespace.name() + ":" + interfaceName + " " + impairment + " (" + sent + " frames sent, " + dropped
+        ShaperRules now = rules;
+        StringBuilder text = new StringBuilder(namespace.name() + ":" + interfaceName);
+        if (now.link() != null) {
+            text.append(' ').append(now.link().impairment());
+        }
+        for (ShaperRule pair : now.pairs()) {
+            text.append(", to ").append(pair.name()).append(' ').append(pair.impairment());
+        }
+        return text + " (" + sent + " frames sent, " + dropped
                 + " dropped, through " + shaperLink + ")";
     }
 }
