@@ -4,6 +4,7 @@ import dev.netns.AddressInfo;
 import dev.netns.Capture;
 import dev.netns.Command;
 import dev.netns.Impairment;
+import dev.netns.ImpairmentStatistics;
 import dev.netns.Link;
 import dev.netns.LinkInfo;
 import dev.netns.NeighbourInfo;
@@ -261,6 +262,9 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     /** Removes the impairment of {@code interfaceName}, if any; pair impairments through it stay. */
     synchronized void clearImpairment(String interfaceName) {
         LinkShaper shaper = shapers.get(interfaceName);
+        if (shaper != null && shaper.failure().isPresent()) {
+            shaper = shaperOf(interfaceName);
+        }
         if (shaper != null) {
             shaper.impairLink(null);
             closeIfIdle(interfaceName, shaper);
@@ -300,8 +304,27 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return impairment.seed().isPresent() ? impairment : impairment.withSeed(SEEDS.nextLong());
     }
 
+    /** The interface's shaper, opened if there is none, replaced if its shaping stopped. */
     private LinkShaper shaperOf(String interfaceName) {
-        return shapers.computeIfAbsent(interfaceName, name -> LinkShaper.open(this, thread, name));
+        LinkShaper shaper = shapers.computeIfAbsent(interfaceName, name -> LinkShaper.open(this, thread, name));
+        if (shaper.failure().isPresent()) {
+            shapers.remove(interfaceName);
+            shaper = LinkShaper.replacing(shaper);
+            shapers.put(interfaceName, shaper);
+        }
+        return shaper;
+    }
+
+    /** What the shaper of {@code interfaceName} did; {@link ImpairmentStatistics#NONE} when it is not impaired. */
+    ImpairmentStatistics impairmentStatistics(String interfaceName) {
+        LinkShaper shaper = shapers.get(interfaceName);
+        return shaper == null ? ImpairmentStatistics.NONE : shaper.statistics();
+    }
+
+    /** Why shaping stopped on each interface where it did: "red:eth0: reason". */
+    public List<String> shapingFailures() {
+        return shapers.entrySet().stream().filter(entry -> entry.getValue().failure().isPresent())
+                .map(entry -> name + ":" + entry.getKey() + ": " + entry.getValue().failure().orElseThrow()).toList();
     }
 
     private void closeIfIdle(String interfaceName, LinkShaper shaper) {

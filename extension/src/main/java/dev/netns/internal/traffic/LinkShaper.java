@@ -2,11 +2,13 @@ package dev.netns.internal.traffic;
 
 import dev.netns.ExecResult;
 import dev.netns.Impairment;
+import dev.netns.ImpairmentStatistics;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.netlink.RouteNetlink;
+import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
 import dev.netns.internal.system.Sysctl;
@@ -16,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,9 +39,16 @@ public final class LinkShaper implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LinkShaper.class.getName());
     private static final AtomicInteger SHAPER_NUMBERS = new AtomicInteger();
-    private static final int QUEUE_LIMIT = 10_000;
-    private static final int MAX_FRAME = 65_536;
+    /** The largest frame: an MTU of 65535 plus the Ethernet header and a VLAN tag. */
+    private static final int MAX_FRAME = 65_535 + 18;
+    /** The shaper's own devices take the largest MTU a veth has, so any cable MTU fits, also after a change. */
+    private static final int SHAPER_MTU = 65_535;
+    private static final int RECEIVE_BATCH = 64;
+    private static final long POLL_NANOS = 50_000_000L;
     private static final int EINTR = 4;
+    private static final int SO_RCVBUF = 8;
+    private static final int SO_RCVBUFFORCE = 33;
+    private static final int RECEIVE_BUFFER = 8 << 20;
 
     private final NetNs namespace;
     private final NamespaceThread namespaceThread;
@@ -51,8 +62,24 @@ public final class LinkShaper implements AutoCloseable {
     private List<Integer> filterPriorities = List.of();
     private int priorityCounter;
     private volatile boolean stopping;
-    private long dropped;
-    private long sent;
+
+    // written by the shaper thread only, read by anyone
+    private volatile long frames;
+    private volatile long sent;
+    private volatile long lost;
+    private volatile long overflowed;
+    private volatile long sendErrors;
+    private volatile String lastSendError = "";
+    private volatile long duplicated;
+    private volatile long corrupted;
+    private volatile int heldCount;
+    private volatile long heldBytes;
+    private volatile String failure;
+
+    // the shaper thread's own
+    private final HeldFrames held = new HeldFrames(HeldFrames.DEFAULT_CAPACITY);
+    private final Map<ShaperRule, RateBucket> buckets = new IdentityHashMap<>();
+    private long order;
 
     private LinkShaper(NetNs namespace, NamespaceThread namespaceThread, String interfaceName, String shaperLink, int receiveFd, int packetFd) {
         this.namespace = namespace;
@@ -184,6 +211,7 @@ public final class LinkShaper implements AutoCloseable {
             // the kernel segments and checksums what it hands to the feed end, so whole frames come out
             Ethtool.disableOffloads(feed);
             for (String end : new String[] {feed, exit}) {
+                netlink.setMtuAndMac(end, SHAPER_MTU, null);
                 if (Sysctl.exists("net/ipv6/conf/" + end + "/disable_ipv6")) {
                     // these ends only carry the redirected frames: no chatter of their own
                     Sysctl.set("net/ipv6/conf/" + end + "/disable_ipv6", "1");
@@ -191,6 +219,7 @@ public final class LinkShaper implements AutoCloseable {
                 netlink.setUp(end, true);
             }
             int receive = packetSocket(Libc.if_nametoindex(exit), Libc.ETH_P_ALL);
+            growReceiveBuffer(receive);
             int send;
             try {
                 send = packetSocket(index, 0);
@@ -210,6 +239,19 @@ public final class LinkShaper implements AutoCloseable {
         }
     }
 
+    /** Room for bursts of large frames: forced past rmem_max where allowed, else as much as it allows. */
+    private static void growReceiveBuffer(int fd) {
+        try {
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, SO_RCVBUFFORCE, new int[] {RECEIVE_BUFFER}, 4);
+        } catch (KernelException notPrivileged) {
+            try {
+                Libc.setsockopt(fd, Libc.SOL_SOCKET, SO_RCVBUF, new int[] {RECEIVE_BUFFER}, 4);
+            } catch (KernelException ignored) {
+                // the default buffer still works, with less room for bursts
+            }
+        }
+    }
+
     /** An AF_PACKET socket bound to an interface; {@code protocol} 0 receives nothing (send only). */
     private static int packetSocket(int interfaceIndex, int protocol) {
         int networkOrder = ((protocol & 0xff) << 8) | ((protocol >>> 8) & 0xff);
@@ -226,24 +268,50 @@ public final class LinkShaper implements AutoCloseable {
         }
     }
 
+    /** What the shaper did so far, and why it stopped if it did. */
+    public ImpairmentStatistics statistics() {
+        return new ImpairmentStatistics(frames, sent, lost, overflowed, sendErrors, lastSendError, duplicated, corrupted,
+                heldCount, heldBytes, Optional.ofNullable(failure));
+    }
+
+    /** Why shaping stopped, if it did. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * A new shaper for the same interface with the rules of {@code failed}, whose shaping stopped;
+     * {@code failed} is closed. Frames it held are lost, its counts start again.
+     */
+    public static LinkShaper replacing(LinkShaper failed) {
+        LOG.log(System.Logger.Level.INFO, "the shaper of " + failed.namespace.name() + ":" + failed.interfaceName
+                + " is replaced after: " + failed.failure);
+        ShaperRules rules = failed.rules;
+        failed.close();
+        LinkShaper fresh = open(failed.namespace, failed.namespaceThread, failed.interfaceName);
+        synchronized (fresh) {
+            fresh.apply(rules);
+        }
+        return fresh;
+    }
+
     private void run() {
         byte[] buffer = new byte[MAX_FRAME];
-        PriorityQueue<Pending> queue = new PriorityQueue<>();
-        long order = 0;
-        long nextFree = 0;
         int[] pollfd = new int[2];
         long[] timeout = new long[2];
+        ShaperRules seen = null;
         try {
             while (!stopping) {
-                long now = System.nanoTime();
-                long waitNanos = 50_000_000L;
-                if (!queue.isEmpty()) {
-                    waitNanos = Math.min(waitNanos, Math.max(0, Math.max(queue.peek().due, nextFree) - now));
+                ShaperRules current = rules;
+                if (current != seen) {
+                    reevaluate(current, System.nanoTime());
+                    seen = current;
                 }
+                long wait = Math.min(POLL_NANOS, Math.max(0, held.nextDue() - System.nanoTime()));
                 pollfd[0] = receiveFd;
                 pollfd[1] = Libc.POLLIN;
-                timeout[0] = waitNanos / 1_000_000_000L;
-                timeout[1] = waitNanos % 1_000_000_000L;
+                timeout[0] = wait / 1_000_000_000L;
+                timeout[1] = wait % 1_000_000_000L;
                 int ready;
                 try {
                     ready = Libc.ppoll(pollfd, 1, timeout, null);
@@ -254,77 +322,143 @@ public final class LinkShaper implements AutoCloseable {
                     throw e;
                 }
                 if (ready > 0) {
-                    int length = (int) Libc.recv(receiveFd, buffer, buffer.length, 0);
-                    if (length > 0) {
-                        order = admit(queue, buffer, length, order);
+                    // the rules may have changed while waiting: frames read now are the new rules'
+                    current = rules;
+                    if (current != seen) {
+                        reevaluate(current, System.nanoTime());
+                        seen = current;
                     }
+                    receive(current, buffer);
                 }
-                now = System.nanoTime();
-                while (!queue.isEmpty() && queue.peek().due <= now && nextFree <= now) {
-                    Pending frame = queue.poll();
-                    Libc.send(packetFd, frame.bytes, frame.bytes.length, 0);
-                    sent++;
-                    OptionalRate rate = OptionalRate.of(frame.impairment);
-                    // a token bucket: time not used while idle is kept as credit, up to one burst
-                    nextFree = rate.bitsPerSecond > 0
-                            ? Math.max(nextFree, now - rate.burstNanos()) + frame.bytes.length * 8L * 1_000_000_000L
-                                    / rate.bitsPerSecond
-                            : 0;
-                    now = System.nanoTime();
-                }
+                sendDue(System.nanoTime());
+                heldCount = held.size();
+                heldBytes = held.bytes();
             }
-        } catch (KernelException e) {
+        } catch (Throwable e) {
+            // also OutOfMemoryError: let go of the held frames, say why, and the next check of the link fails
+            held.clear();
+            heldCount = 0;
+            heldBytes = 0;
             if (!stopping) {
-                LOG.log(System.Logger.Level.WARNING, "the shaper of " + namespace.name() + ":" + interfaceName
-                        + " stopped: " + Libc.describe(e.errno()) + "; traffic through it is dropped until "
-                        + "clearImpairment()");
+                failure = "the shaper thread stopped at " + java.time.Instant.now() + ": " + describe(e)
+                        + "; every frame through " + interfaceName + " is dropped until the next impair() or clearImpairment()";
+                LOG.log(System.Logger.Level.WARNING, namespace.name() + ":" + interfaceName + ": " + failure, e);
             }
         }
     }
 
-    private long admit(PriorityQueue<Pending> queue, byte[] buffer, int length, long order) {
-        ShaperRule rule = rules.select(buffer, length);
-        if (rule == null) {
-            // redirected by a pair's filter, but that pair's rule is gone already
-            queue.add(new Pending(System.nanoTime(), order++, Arrays.copyOf(buffer, length), null));
-            return order;
+    private static String describe(Throwable e) {
+        if (e instanceof KernelException kernel) {
+            return kernel.getMessage();
         }
-        ShapingDecisions.Decision decision = rule.decisions().decide(buffer, length);
-        if (decision.drop() || queue.size() >= QUEUE_LIMIT) {
-            dropped++;
-            return order;
+        return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** Reads what is waiting, up to a batch, without blocking. */
+    private void receive(ShaperRules current, byte[] buffer) {
+        for (int i = 0; i < RECEIVE_BATCH; i++) {
+            long length;
+            try {
+                length = Libc.recv(receiveFd, buffer, buffer.length, Libc.MSG_DONTWAIT);
+            } catch (KernelException e) {
+                if (e.errno() == Errno.EAGAIN || e.errno() == EINTR) {
+                    return;
+                }
+                throw e;
+            }
+            if (length <= 0) {
+                return;
+            }
+            admit(current, buffer, (int) length, System.nanoTime());
         }
-        long due = System.nanoTime() + decision.delayNanos();
+    }
+
+    private void admit(ShaperRules current, byte[] buffer, int length, long now) {
+        frames++;
+        ShaperRule rule = current.select(buffer, length);
+        ShapingDecisions.Decision decision = rule == null ? ShapingDecisions.Decision.PLAIN
+                : rule.decisions().decide(buffer, length);
+        if (decision.drop()) {
+            lost++;
+            return;
+        }
+        long earliest = rule == null ? now : now + decision.delayNanos(rule.impairment());
         for (int copy = 0; copy < decision.copies(); copy++) {
-            byte[] frame = Arrays.copyOf(buffer, length);
-            if (decision.corruptBit() >= 0 && copy == 0) {
-                frame[decision.corruptBit() / 8] ^= (byte) (1 << (decision.corruptBit() % 8));
+            long due = pace(rule, earliest, length);
+            if (due < 0) {
+                overflowed++;
+                continue;
             }
-            queue.add(new Pending(due, order++, frame, rule.impairment()));
+            boolean corrupt = decision.corruptBit() >= 0 && copy == 0;
+            if (due <= now && held.size() == 0 && !corrupt) {
+                // nothing ahead of it and nothing to change: out at once, without a copy
+                send(buffer, length);
+            } else {
+                byte[] frame = Arrays.copyOf(buffer, length);
+                if (corrupt) {
+                    frame[decision.corruptBit() / 8] ^= (byte) (1 << (decision.corruptBit() % 8));
+                }
+                if (!held.add(new HeldFrames.Held(due, order++, now, frame, rule, decision))) {
+                    overflowed++;
+                    continue;
+                }
+            }
+            if (copy > 0) {
+                duplicated++;
+            }
+            if (corrupt) {
+                corrupted++;
+            }
         }
-        return order;
     }
 
-    /** A frame waiting for its time; ties leave in arrival order. */
-    private record Pending(long due, long order, byte[] bytes, Impairment impairment) implements Comparable<Pending> {
+    /** When a frame may leave after its rule's rate; -1 when the rate's backlog is full. */
+    private long pace(ShaperRule rule, long earliest, int length) {
+        if (rule == null || rule.impairment().rate().isEmpty()) {
+            return earliest;
+        }
+        return buckets.computeIfAbsent(rule, key -> new RateBucket(key.impairment().rate().getAsLong()))
+                .departure(earliest, length);
+    }
 
-        @Override
-        public int compareTo(Pending other) {
-            int byDue = Long.compare(due, other.due);
-            return byDue != 0 ? byDue : Long.compare(order, other.order);
+    /**
+     * New rules are in force: every held frame is timed again as if the new rules had been in
+     * force when it arrived (its delay from the new settings, paced by fresh token buckets in
+     * arrival order); a frame no rule takes any more leaves at once.
+     */
+    private void reevaluate(ShaperRules current, long now) {
+        buckets.clear();
+        List<HeldFrames.Held> frames = held.inArrivalOrder();
+        held.clear();
+        for (HeldFrames.Held frame : frames) {
+            ShaperRule rule = current.select(frame.bytes, frame.bytes.length);
+            long due = rule == null ? now
+                    : pace(rule, frame.arrival + frame.decision.delayNanos(rule.impairment()), frame.bytes.length);
+            if (due < 0) {
+                overflowed++;
+                continue;
+            }
+            frame.rule = rule;
+            frame.due = due;
+            held.add(frame);
         }
     }
 
-    /** The rate of an impairment, 0 for none. */
-    private record OptionalRate(long bitsPerSecond) {
-
-        static OptionalRate of(Impairment impairment) {
-            return new OptionalRate(impairment == null ? 0 : impairment.rate().orElse(0));
+    private void sendDue(long now) {
+        HeldFrames.Held frame;
+        while ((frame = held.pollDue(now)) != null) {
+            send(frame.bytes, frame.bytes.length);
         }
+    }
 
-        /** The burst the bucket holds: 2 ms of traffic, at least two full frames. */
-        long burstNanos() {
-            return Math.max(2_000_000L, 2 * 1514 * 8L * 1_000_000_000L / bitsPerSecond);
+    /** Sends one frame; a refusal drops that frame only (counted, with the kernel's words). */
+    private void send(byte[] frame, int length) {
+        try {
+            Libc.send(packetFd, frame, length, 0);
+            sent++;
+        } catch (KernelException e) {
+            sendErrors++;
+            lastSendError = Libc.describe(e.errno());
         }
     }
 
@@ -414,7 +548,6 @@ public final class LinkShaper implements AutoCloseable {
         for (ShaperRule pair : now.pairs()) {
             text.append(", to ").append(pair.name()).append(' ').append(pair.impairment());
         }
-        return text + " (" + sent + " frames sent, " + dropped
-                + " dropped, through " + shaperLink + ")";
+        return text + " (" + statistics() + ", through " + shaperLink + ")";
     }
 }
