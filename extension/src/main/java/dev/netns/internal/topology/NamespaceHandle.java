@@ -4,6 +4,7 @@ import dev.netns.AddressInfo;
 import dev.netns.Capture;
 import dev.netns.Command;
 import dev.netns.Impairment;
+import dev.netns.ImpairmentStatistics;
 import dev.netns.Link;
 import dev.netns.LinkInfo;
 import dev.netns.NeighbourInfo;
@@ -219,7 +220,8 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
 
     @Override
     public List<LinkInfo> links() {
-        return inspect(NetlinkInspector::links);
+        // the shaper's own devices are not the topology's: never listed, never impairable
+        return inspect(NetlinkInspector::links).stream().filter(link -> !LinkShaper.isShaperDevice(link.name())).toList();
     }
 
     @Override
@@ -307,24 +309,90 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
      * shaper, later calls change the shaper in place. Without a seed, one is picked and logged.
      */
     synchronized void impair(String interfaceName, Impairment impairment) {
-        long seed = impairment.seed().orElseGet(SEEDS::nextLong);
-        Impairment seeded = impairment.seed().isPresent() ? impairment : impairment.withSeed(seed);
-        LinkShaper shaper = shapers.get(interfaceName);
-        if (shaper == null) {
-            shapers.put(interfaceName, LinkShaper.start(this, thread, interfaceName, seeded, seed));
-        } else {
-            shaper.update(seeded, seed);
-        }
-        System.getLogger(NamespaceHandle.class.getName()).log(System.Logger.Level.INFO, "impaired " + name + ":"
-                + interfaceName + " with " + seeded + "; Impairment.builder()...seed(" + seed + ") replays the same choices");
+        Impairment seeded = seeded(impairment);
+        shaperOf(interfaceName).impairLink(seeded);
+        logImpaired(interfaceName, "", seeded);
     }
 
-    /** Removes the impairment of {@code interfaceName}, if any. */
+    /** Removes the impairment of {@code interfaceName}, if any; pair impairments through it stay. */
     synchronized void clearImpairment(String interfaceName) {
-        LinkShaper shaper = shapers.remove(interfaceName);
+        LinkShaper shaper = shapers.get(interfaceName);
+        if (shaper != null && shaper.failure().isPresent()) {
+            shaper = shaperOf(interfaceName);
+        }
         if (shaper != null) {
+            shaper.impairLink(null);
+            closeIfIdle(interfaceName, shaper);
+        }
+    }
+
+    /**
+     * Impairs the IP packets this namespace sends from one of {@code sources} to one of
+     * {@code destinations} (the addresses of namespace {@code peer}), on every interface they may
+     * leave by; {@code null} removes that impairment.
+     */
+    synchronized void impairPair(String peer, List<IpAddress> sources, List<IpAddress> destinations,
+            Impairment impairment) {
+        Impairment seeded = impairment == null ? null : seeded(impairment);
+        for (String interfaceName : egressInterfaces()) {
+            LinkShaper shaper = seeded == null ? shapers.get(interfaceName) : shaperOf(interfaceName);
+            if (shaper != null) {
+                shaper.impairPair(peer, sources, destinations, seeded);
+                closeIfIdle(interfaceName, shaper);
+            }
+        }
+        if (seeded != null) {
+            logImpaired("*", " to '" + peer + "'", seeded);
+        }
+    }
+
+    /**
+     * The interfaces this namespace's own packets leave by: all but loopback and bridge ports
+     * (what the namespace sends through a bridge of its own leaves by the bridge device first).
+     */
+    private List<String> egressInterfaces() {
+        return links().stream().filter(link -> !link.name().equals("lo") && link.master() == null)
+                .map(LinkInfo::name).toList();
+    }
+
+    private Impairment seeded(Impairment impairment) {
+        return impairment.seed().isPresent() ? impairment : impairment.withSeed(SEEDS.nextLong());
+    }
+
+    /** The interface's shaper, opened if there is none, replaced if its shaping stopped. */
+    private LinkShaper shaperOf(String interfaceName) {
+        LinkShaper shaper = shapers.computeIfAbsent(interfaceName, name -> LinkShaper.open(this, thread, name));
+        if (shaper.failure().isPresent()) {
+            shapers.remove(interfaceName);
+            shaper = LinkShaper.replacing(shaper);
+            shapers.put(interfaceName, shaper);
+        }
+        return shaper;
+    }
+
+    /** What the shaper of {@code interfaceName} did; {@link ImpairmentStatistics#NONE} when it is not impaired. */
+    ImpairmentStatistics impairmentStatistics(String interfaceName) {
+        LinkShaper shaper = shapers.get(interfaceName);
+        return shaper == null ? ImpairmentStatistics.NONE : shaper.statistics();
+    }
+
+    /** Why shaping stopped on each interface where it did: "red:eth0: reason". */
+    public List<String> shapingFailures() {
+        return shapers.entrySet().stream().filter(entry -> entry.getValue().failure().isPresent())
+                .map(entry -> name + ":" + entry.getKey() + ": " + entry.getValue().failure().orElseThrow()).toList();
+    }
+
+    private void closeIfIdle(String interfaceName, LinkShaper shaper) {
+        if (shaper.idle()) {
+            shapers.remove(interfaceName);
             shaper.close();
         }
+    }
+
+    private void logImpaired(String interfaceName, String pair, Impairment seeded) {
+        System.getLogger(NamespaceHandle.class.getName()).log(System.Logger.Level.INFO, "impaired " + name + ":"
+                + interfaceName + pair + " with " + seeded + "; Impairment.builder()...seed(" + seeded.seed().orElseThrow()
+                + ") replays the same choices");
     }
 
     /** The impaired links, with their impairments and seeds, for reports. */

@@ -1,5 +1,6 @@
 package dev.netns.internal.topology;
 
+import dev.netns.Impairment;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Topology;
@@ -306,6 +307,42 @@ public final class RunningTopology implements AutoCloseable {
                 throw new NetnsException(action + ": apply the partition rules in namespace '" + name + "' failed: "
                         + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Impairs only what namespace {@code from} sends to namespace {@code to}'s addresses, on every
+     * interface it may leave {@code from} by, whatever cable, bridge or router lies between
+     * ({@code impairment} null: removes it). Packets {@code from} forwards for others, and every
+     * other pair, are untouched.
+     */
+    public synchronized void impairPair(String from, String to, Impairment impairment) {
+        String action = (impairment == null ? "clearImpairment(" : "impair(") + '"' + Printable.of(from) + "\", \""
+                + Printable.of(to) + "\"" + (impairment == null ? ")" : ", " + impairment + ")");
+        for (String name : new String[] {from, to}) {
+            if (name == null || !namespaces.containsKey(name)) {
+                throw new NetnsException(action + ": no namespace '" + Printable.of(name) + "' in this topology (it has: "
+                        + String.join(", ", namespaces.keySet()) + ")");
+            }
+        }
+        if (from.equals(to)) {
+            throw new NetnsException(action + ": a namespace's traffic to itself never leaves it");
+        }
+        if (closed) {
+            throw new NetnsException(action + ": the topology is closed");
+        }
+        List<IpAddress> sources = model.addressesOf(from).stream().map(cidr -> cidr.address()).toList();
+        List<IpAddress> destinations = model.addressesOf(to).stream().map(cidr -> cidr.address()).toList();
+        if (impairment != null && (sources.isEmpty() || destinations.isEmpty())) {
+            throw new NetnsException(action + ": namespace '" + (sources.isEmpty() ? from : to)
+                    + "' has no address declared, so its packets cannot be told apart");
+        }
+        try {
+            namespaces.get(from).impairPair(to, sources, destinations, impairment);
+        } catch (KernelException e) {
+            throw new NetnsException(action + ": " + e.getMessage(), e);
+        } catch (NetnsException e) {
+            throw new NetnsException(action + ": " + e.getMessage(), e);
         }
     }
 
