@@ -304,9 +304,9 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         onThread(() -> kernel.setUp(interfaceName, up));
     }
 
-    /** Replaces this namespace's partition rules: every packet from or to one of {@code blocked} is dropped. */
-    void applyPartitions(Set<IpAddress> blocked) {
-        onThread(() -> kernel.applyPartitions(blocked));
+    /** Replaces this namespace's partition rules: drops from {@code dropFrom}, rejects to {@code rejectTo}. */
+    void applyPartitions(Set<IpAddress> dropFrom, Set<IpAddress> rejectTo) {
+        onThread(() -> kernel.applyPartitions(dropFrom, rejectTo));
     }
 
     /** The kernel side of this namespace, for the topology's own work. */

@@ -1,8 +1,9 @@
 package dev.netns.internal.topology;
 
 import dev.netns.NetnsException;
+import dev.netns.Partition;
+import dev.netns.internal.fault.PartitionRules.Cut;
 import dev.netns.internal.deploy.TopologyDeployment;
-import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
 import dev.netns.internal.model.TopologyModel.ImpairSpec;
 import dev.netns.internal.model.TopologyModel.NamespaceSpec;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +45,7 @@ public final class RunningTopology implements AutoCloseable {
 
     private final TopologyModel model;
     private final Map<String, NamespaceHandle> namespaces = new LinkedHashMap<>();
-    private final Set<List<String>> partitions = new HashSet<>();
+    private final TopologyPartitions partitions;
     private Reaper reaper;
     private HostsFile hostsFile;
     private int killedAtTeardown;
@@ -55,6 +55,7 @@ public final class RunningTopology implements AutoCloseable {
 
     private RunningTopology(TopologyModel model) {
         this.model = model;
+        this.partitions = new TopologyPartitions(model, namespaces);
     }
 
     /**
@@ -205,8 +206,8 @@ public final class RunningTopology implements AutoCloseable {
 
     /**
      * Drops all traffic between namespaces {@code a} and {@code b} ({@code heal = false}), or
-     * lets it pass again: each of the two drops, on the way in and out, every packet from or to an
-     * address of the other. Third parties and forwarding through either are untouched.
+     * lets it pass again: each of the two drops on the way in every packet from an address of the
+     * other. Third parties and forwarding through either are untouched.
      */
     public synchronized void partition(String a, String b, boolean heal) {
         String action = (heal ? "heal(" : "partition(") + '"' + Printable.of(a) + "\", \"" + Printable.of(b) + "\")";
@@ -219,28 +220,50 @@ public final class RunningTopology implements AutoCloseable {
         if (a.equals(b)) {
             throw new NetnsException(action + ": a namespace cannot be partitioned from itself");
         }
+        requireOpen(action);
+        List<String> pair = a.compareTo(b) < 0 ? List.of(a, b) : List.of(b, a);
+        if (heal) {
+            partitions.remove(pair, action);
+        } else {
+            partitions.add(pair, new Cut(Map.of(a, Set.of(b), b, Set.of(a)), false), action);
+        }
+    }
+
+    /** Makes {@code partition} hold (a no-op when an equal one already holds). */
+    public synchronized void partition(Partition partition) {
+        String action = "partition(" + partition + ")";
+        requireOpen(action);
+        Map<String, Set<String>> grudge;
+        try {
+            grudge = partition.grudge(namespaces.keySet());
+        } catch (IllegalArgumentException e) {
+            throw new NetnsException(action + ": " + e.getMessage(), e);
+        }
+        partitions.add(partition, new Cut(grudge, partition.isRejecting()), action);
+    }
+
+    /** Removes {@code partition} when it holds; other partitions stay. */
+    public synchronized void heal(Partition partition) {
+        String action = "heal(" + partition + ")";
+        requireOpen(action);
+        partitions.remove(partition, action);
+    }
+
+    /** Removes every partition, those of {@link #partition(String, String, boolean)} included. */
+    public synchronized void healAll() {
+        requireOpen("heal()");
+        partitions.clear("heal()");
+    }
+
+    /** The partitions that hold, in words, for reports. */
+    public List<String> partitions() {
+        return partitions.holding().stream().map(key -> key instanceof List<?> pair
+                ? "partition(" + pair.get(0) + ", " + pair.get(1) + ")" : key.toString()).toList();
+    }
+
+    private void requireOpen(String action) {
         if (closed) {
             throw new NetnsException(action + ": the topology is closed");
-        }
-        List<String> pair = a.compareTo(b) < 0 ? List.of(a, b) : List.of(b, a);
-        boolean changed = heal ? partitions.remove(pair) : partitions.add(pair);
-        if (!changed) {
-            return;
-        }
-        for (String name : pair) {
-            Set<IpAddress> blocked = new LinkedHashSet<>();
-            for (List<String> other : partitions) {
-                if (other.contains(name)) {
-                    String peer = other.get(0).equals(name) ? other.get(1) : other.get(0);
-                    model.addressesOf(peer).forEach(cidr -> blocked.add(cidr.address()));
-                }
-            }
-            try {
-                namespaces.get(name).applyPartitions(blocked);
-            } catch (KernelException e) {
-                throw new NetnsException(action + ": apply the partition rules in namespace '" + name + "' failed: "
-                        + e.getMessage(), e);
-            }
         }
     }
 
