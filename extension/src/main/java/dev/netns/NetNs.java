@@ -158,4 +158,14 @@ public interface NetNs {
      * @throws NetnsException when the topology is closed, the action is null, or the caller was interrupted
      */
     <T> T call(Callable<T> action) throws Exception;
+
+    /**
+     * The TCP and UDP sockets of the namespace, IPv4 and IPv6, read from the kernel now through
+     * sock_diag (what {@code ss -tuan} shows; no process is started).
+     *
+     * <pre>{@code
+     * assertThat(blue.sockets()).anyMatch(s -> s.state().equals("LISTEN") && s.local().getPort() == 8080);
+     * }</pre>
+     */
+    List<SocketInfo> sockets();
 }

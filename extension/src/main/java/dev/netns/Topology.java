@@ -140,6 +140,21 @@ public final class Topology implements AutoCloseable {
     }
 
     /**
+     * Breaks every established TCP connection between namespaces {@code a} and {@code b} now:
+     * both ends see a reset at their next read or write. New connections work at once (unless a
+     * partition cuts them).
+     *
+     * <pre>{@code
+     * net.resetConnections("client", "server");   // the client's pooled connection: "Connection reset"
+     * }</pre>
+     *
+     * @throws NetnsException when either name is not a namespace of this topology, or the kernel refuses
+     */
+    public void resetConnections(String a, String b) {
+        deployment.resetConnections(a, b);
+    }
+
+    /**
      * The topology as a Mermaid {@code graph}, which GitHub and many IDEs render: namespaces,
      * bridges, cables with interface names and addresses, routes, NAT and port forwards.
      */

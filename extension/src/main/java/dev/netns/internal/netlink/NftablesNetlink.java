@@ -1,5 +1,6 @@
 package dev.netns.internal.netlink;
 
+import dev.netns.SocketInfo;
 import dev.netns.internal.model.Cidr;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.TopologyModel.NatSpec;
@@ -80,6 +81,9 @@ public final class NftablesNetlink {
 
     /** The table that holds a namespace's partitions, apart from the NAT table. */
     static final String PARTITION_TABLE = "netns_junit_partition";
+
+    /** The table that lives for the instant of a {@code resetConnections}. */
+    static final String RESET_TABLE = "netns_junit_reset";
 
     private NftablesNetlink() {
     }
@@ -184,6 +188,54 @@ public final class NftablesNetlink {
                 messages.add(tcp.reject(NFT_REJECT_TCP_RST, -1).message());
                 messages.add(matchAddress(family, "output", ipv4 ? 16 : 24, address)
                         .reject(NFT_REJECT_ICMP_UNREACH, ipv4 ? ICMP_PORT_UNREACH : ICMPV6_PORT_UNREACH).message());
+            }
+        }
+        messages.add(new NetlinkMessage(BATCH_END, Netlink.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
+        return messages;
+    }
+
+    /**
+     * Makes the calling thread's namespace answer every segment it sends on one of
+     * {@code connections} with a TCP reset delivered back to it ({@code reject with tcp reset} in
+     * the output, matched on the four addresses and ports); an empty list removes the rules. The
+     * reset's sequence number is the segment's acknowledgement number: exactly what the socket
+     * expects, so it accepts the reset as its peer's.
+     */
+    public static void applyResets(Collection<SocketInfo> connections) {
+        try (NetlinkSocket socket = NetlinkSocket.open(Libc.NETLINK_NETFILTER)) {
+            socket.batch(resetBatch(connections), "apply the nftables rules that reset connections");
+        }
+    }
+
+    /** The batch that replaces the reset tables. Pure: touches no kernel. */
+    static List<NetlinkMessage> resetBatch(Collection<SocketInfo> connections) {
+        List<NetlinkMessage> messages = new ArrayList<>();
+        messages.add(new NetlinkMessage(BATCH_BEGIN, Netlink.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
+        for (int family : new int[] {NFPROTO_IPV4, NFPROTO_IPV6}) {
+            boolean ipv4 = family == NFPROTO_IPV4;
+            List<SocketInfo> mine = connections.stream()
+                    .filter(connection -> (connection.local().getAddress().getAddress().length == 4) == ipv4).toList();
+            messages.add(table(family, RESET_TABLE));
+            messages.add(new NetlinkMessage(DELTABLE, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK)
+                    .nfgenmsg(family, 0).attribute(NFTA_TABLE_NAME, RESET_TABLE));
+            if (mine.isEmpty()) {
+                continue;
+            }
+            messages.add(table(family, RESET_TABLE));
+            messages.add(chain(family, RESET_TABLE, "output", HOOK_OUTPUT, PRIORITY_FILTER - 1, "filter"));
+            for (SocketInfo connection : mine) {
+                Rule rule = new Rule(family, RESET_TABLE, "output");
+                rule.payload(BASE_NETWORK, ipv4 ? 12 : 8, ipv4 ? 4 : 16);
+                rule.compare(connection.local().getAddress().getAddress());
+                rule.payload(BASE_NETWORK, ipv4 ? 16 : 24, ipv4 ? 4 : 16);
+                rule.compare(connection.remote().getAddress().getAddress());
+                rule.meta(META_L4PROTO);
+                rule.compare(new byte[] {(byte) IPPROTO_TCP});
+                rule.payload(BASE_TRANSPORT, 0, 2);
+                rule.compare(port(connection.local().getPort()));
+                rule.payload(BASE_TRANSPORT, 2, 2);
+                rule.compare(port(connection.remote().getPort()));
+                messages.add(rule.reject(NFT_REJECT_TCP_RST, -1).message());
             }
         }
         messages.add(new NetlinkMessage(BATCH_END, Netlink.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));

@@ -12,6 +12,7 @@ import dev.netns.NetnsException;
 import dev.netns.PingResult;
 import dev.netns.Program;
 import dev.netns.RouteInfo;
+import dev.netns.SocketInfo;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
@@ -20,6 +21,8 @@ import dev.netns.internal.namespace.IcmpPing;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
 import dev.netns.internal.netlink.NetlinkInspector;
+import dev.netns.internal.netlink.NetlinkSocket;
+import dev.netns.internal.netlink.SockDiag;
 import dev.netns.internal.program.CommandBuilder;
 import dev.netns.internal.program.ProgramRunner;
 import dev.netns.internal.system.Errno;
@@ -225,6 +228,42 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     @Override
     public List<NeighbourInfo> neighbours() {
         return inspect(NetlinkInspector::neighbours);
+    }
+
+    @Override
+    public List<SocketInfo> sockets() {
+        return socketEntries().stream().map(SockDiag.Entry::info).toList();
+    }
+
+    /** The TCP and UDP sockets with what names each to the kernel, read on the namespace's thread. */
+    public List<SockDiag.Entry> socketEntries() {
+        try {
+            return thread.runUnchecked(() -> {
+                try (NetlinkSocket socket = SockDiag.open()) {
+                    return SockDiag.dump(socket);
+                }
+            });
+        } catch (KernelException e) {
+            throw new NetnsException("namespace '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Breaks these sockets' connections with {@code SOCK_DESTROY}; those already gone are skipped. */
+    public void destroySockets(List<SockDiag.Entry> entries) {
+        thread.runUnchecked(() -> {
+            try (NetlinkSocket socket = SockDiag.open()) {
+                for (SockDiag.Entry entry : entries) {
+                    try {
+                        SockDiag.destroy(socket, entry);
+                    } catch (KernelException e) {
+                        if (e.errno() != Errno.ENOENT) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     private <T> T inspect(Function<NetlinkInspector, T> reading) {

@@ -4,6 +4,7 @@ import dev.netns.NetnsException;
 import dev.netns.Partition;
 import dev.netns.internal.fault.PartitionRules.Cut;
 import dev.netns.internal.deploy.TopologyDeployment;
+import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
 import dev.netns.internal.model.TopologyModel.ImpairSpec;
 import dev.netns.internal.model.TopologyModel.NamespaceSpec;
@@ -259,6 +260,42 @@ public final class RunningTopology implements AutoCloseable {
     public List<String> partitions() {
         return partitions.holding().stream().map(key -> key instanceof List<?> pair
                 ? "partition(" + pair.get(0) + ", " + pair.get(1) + ")" : key.toString()).toList();
+    }
+
+    /**
+     * Breaks every TCP connection between {@code a} and {@code b} now, found in both namespaces
+     * through sock_diag, so that both ends see it at once.
+     */
+    public void resetConnections(String a, String b) {
+        String action = "resetConnections(\"" + Printable.of(a) + "\", \"" + Printable.of(b) + "\")";
+        NamespaceHandle first;
+        NamespaceHandle second;
+        synchronized (this) {
+            first = existing(a, action);
+            second = existing(b, action);
+            requireOpen(action);
+        }
+        List<IpAddress> addressesA = addresses(a);
+        List<IpAddress> addressesB = addresses(b);
+        try {
+            ConnectionReset.reset(new ConnectionReset.Side(first, addressesA, addressesB),
+                    new ConnectionReset.Side(second, addressesB, addressesA));
+        } catch (KernelException e) {
+            throw new NetnsException(action + ": " + e.getMessage(), e);
+        }
+    }
+
+    private NamespaceHandle existing(String name, String action) {
+        NamespaceHandle handle = name == null ? null : namespaces.get(name);
+        if (handle == null) {
+            throw new NetnsException(action + ": no namespace '" + Printable.of(name) + "' in this topology (it has: "
+                    + String.join(", ", namespaces.keySet()) + ")");
+        }
+        return handle;
+    }
+
+    private List<IpAddress> addresses(String namespace) {
+        return model.addressesOf(namespace).stream().map(dev.netns.internal.model.Cidr::address).toList();
     }
 
     private void requireOpen(String action) {
