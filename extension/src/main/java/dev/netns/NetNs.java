@@ -168,4 +168,15 @@ public interface NetNs {
      * }</pre>
      */
     List<SocketInfo> sockets();
+
+    /**
+     * Freezes every process of the namespace at once (SIGSTOP), however it was started: the
+     * namespace's node hangs, its sockets stay open. The test JVM itself is never stopped, so JVM
+     * code running inside through {@link #call} or a thread factory keeps running; pause such a
+     * node by pausing its own process ({@link Program#pause()}) or by partitioning it instead.
+     */
+    void pause();
+
+    /** Lets every process of the namespace run again (SIGCONT). */
+    void resume();
 }

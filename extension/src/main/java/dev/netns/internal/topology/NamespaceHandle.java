@@ -18,6 +18,7 @@ import dev.netns.internal.model.Printable;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.IcmpPing;
+import dev.netns.internal.namespace.NamespaceProcesses;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
 import dev.netns.internal.netlink.NetlinkInspector;
@@ -228,6 +229,16 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     @Override
     public List<NeighbourInfo> neighbours() {
         return inspect(NetlinkInspector::neighbours);
+    }
+
+    @Override
+    public void pause() {
+        NamespaceProcesses.stopAll(Set.of(inode));
+    }
+
+    @Override
+    public void resume() {
+        NamespaceProcesses.continueAll(Set.of(inode));
     }
 
     @Override
