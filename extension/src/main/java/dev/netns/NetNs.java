@@ -229,4 +229,25 @@ public interface NetNs {
      * @throws NetnsException when {@code mainClass} is null or has no {@code main}
      */
     Command java(Class<?> mainClass, String... args);
+
+    /**
+     * The TCP and UDP sockets of the namespace, IPv4 and IPv6, read from the kernel now through
+     * sock_diag (what {@code ss -tuan} shows; no process is started).
+     *
+     * <pre>{@code
+     * assertThat(blue.sockets()).anyMatch(s -> s.state().equals("LISTEN") && s.local().getPort() == 8080);
+     * }</pre>
+     */
+    List<SocketInfo> sockets();
+
+    /**
+     * Freezes every process of the namespace at once (SIGSTOP), however it was started: the
+     * namespace's node hangs, its sockets stay open. The test JVM itself is never stopped, so JVM
+     * code running inside through {@link #call} or a thread factory keeps running; pause such a
+     * node by pausing its own process ({@link Program#pause()}) or by partitioning it instead.
+     */
+    void pause();
+
+    /** Lets every process of the namespace run again (SIGCONT). */
+    void resume();
 }

@@ -134,6 +134,55 @@ public final class Topology implements AutoCloseable {
     }
 
     /**
+     * Applies a partition: silent drops, or refusals when it is {@link Partition#rejecting()}.
+     * Several partitions may hold at once (a pair is cut when any of them cuts it); namespaces a
+     * partition does not name are untouched, also on a shared bridge. Applying an equal partition
+     * again changes nothing.
+     *
+     * <pre>{@code
+     * net.partition(Partition.isolate("n1"));
+     * assertThat(n2).within(Duration.ofSeconds(2)).cannotPing("n1");
+     * net.heal();
+     * }</pre>
+     *
+     * @throws NetnsException when the partition names a namespace this topology does not have
+     */
+    public void partition(Partition partition) {
+        if (partition == null) {
+            throw new NetnsException("partition(null): give a Partition, e.g. Partition.isolate(\"n1\")");
+        }
+        deployment.partition(partition);
+    }
+
+    /** Removes {@code partition} if it holds; other partitions, and those of {@link #partition(String, String)}, stay. */
+    public void heal(Partition partition) {
+        if (partition == null) {
+            throw new NetnsException("heal(null): give the Partition to remove, or call heal() to remove all");
+        }
+        deployment.heal(partition);
+    }
+
+    /** Removes every partition: those of {@link #partition(Partition)} and of {@link #partition(String, String)}. */
+    public void heal() {
+        deployment.healAll();
+    }
+
+    /**
+     * Breaks every established TCP connection between namespaces {@code a} and {@code b} now:
+     * both ends see a reset at their next read or write. New connections work at once (unless a
+     * partition cuts them).
+     *
+     * <pre>{@code
+     * net.resetConnections("client", "server");   // the client's pooled connection: "Connection reset"
+     * }</pre>
+     *
+     * @throws NetnsException when either name is not a namespace of this topology, or the kernel refuses
+     */
+    public void resetConnections(String a, String b) {
+        deployment.resetConnections(a, b);
+    }
+
+    /**
      * The topology as a Mermaid {@code graph}, which GitHub and many IDEs render: namespaces,
      * bridges, cables with interface names and addresses, routes, NAT and port forwards.
      */

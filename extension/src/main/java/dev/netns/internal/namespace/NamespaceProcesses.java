@@ -1,5 +1,7 @@
 package dev.netns.internal.namespace;
 
+import dev.netns.internal.system.KernelException;
+import dev.netns.internal.system.Libc;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ public final class NamespaceProcesses {
 
     private static final System.Logger LOG = System.getLogger(NamespaceProcesses.class.getName());
     private static final Path PROC = Path.of("/proc");
+    private static final long SELF = ProcessHandle.current().pid();
 
     private NamespaceProcesses() {
     }
@@ -69,6 +72,42 @@ public final class NamespaceProcesses {
                 Thread.currentThread().interrupt();
                 return killed.size();
             }
+        }
+    }
+
+    /**
+     * Freezes every process in these namespaces (SIGSTOP), the test JVM itself excepted, looking
+     * again until no new one turns up (a process may fork while the others are being stopped).
+     *
+     * @return how many processes were stopped
+     */
+    public static int stopAll(Set<Long> namespaceInodes) {
+        Set<Long> stopped = new HashSet<>();
+        for (int round = 0; round < 5; round++) {
+            List<Long> found = in(namespaceInodes).stream().filter(pid -> pid != SELF && !stopped.contains(pid)).toList();
+            if (found.isEmpty()) {
+                break;
+            }
+            for (long pid : found) {
+                signal(pid, Libc.SIGSTOP);
+                stopped.add(pid);
+            }
+        }
+        return stopped.size();
+    }
+
+    /** Lets every process in these namespaces run again (SIGCONT), the test JVM itself excepted. */
+    public static int continueAll(Set<Long> namespaceInodes) {
+        List<Long> found = in(namespaceInodes).stream().filter(pid -> pid != SELF).toList();
+        found.forEach(pid -> signal(pid, Libc.SIGCONT));
+        return found.size();
+    }
+
+    private static void signal(long pid, int signal) {
+        try {
+            Libc.kill((int) pid, signal);
+        } catch (KernelException gone) {
+            // exited since it was listed
         }
     }
 

@@ -51,7 +51,7 @@ public final class ProgramRunner {
                     : namespace.run(processBuilder(spec, out, err)::start);
             RunningProgram[] self = new RunningProgram[1];
             RunningProgram program = new RunningProgram(spec, logicalName, namespace, process, stdout, stderr,
-                    () -> running.remove(self[0]));
+                    () -> running.remove(self[0]), this);
             self[0] = program;
             running.add(program);
             if (spec.inputBytes() != null) {
@@ -107,7 +107,7 @@ public final class ProgramRunner {
     public int killAll() {
         List<RunningProgram> programs = running();
         int alive = (int) programs.stream().filter(RunningProgram::isAlive).count();
-        programs.forEach(RunningProgram::kill);
+        programs.forEach(RunningProgram::sendKill);
         programs.forEach(RunningProgram::stop);
         return alive;
     }

@@ -27,10 +27,13 @@ public final class RunningProgram implements Program {
     private final OutputFile stdout;
     private final OutputFile stderr;
     private final Runnable onFinish;
+    private final ProgramRunner runner;
     private ExecResult result;
+    private volatile boolean paused;
 
     RunningProgram(CommandSpec spec, String namespace, NamespaceThread thread, Process process, OutputFile stdout,
-            OutputFile stderr, Runnable onFinish) {
+            OutputFile stderr, Runnable onFinish, ProgramRunner runner) {
+        this.runner = runner;
         this.spec = spec;
         this.namespace = namespace;
         this.thread = thread;
@@ -148,11 +151,47 @@ public final class RunningProgram implements Program {
     }
 
     @Override
+    public void pause() {
+        ProgramSignals.stop(process);
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        ProgramSignals.resume(process);
+    }
+
+    @Override
+    public boolean isPaused() {
+        return paused && process.isAlive();
+    }
+
+    @Override
+    public synchronized ExecResult kill() {
+        if (result != null) {
+            return result;
+        }
+        killTree(Libc.SIGKILL);
+        return finish(false);
+    }
+
+    @Override
+    public Program restart() {
+        kill();
+        return runner.start(spec);
+    }
+
+    @Override
     public synchronized ExecResult stop() {
         if (result != null) {
             return result;
         }
         killTree(Libc.SIGTERM);
+        if (paused) {
+            // a stopped process takes SIGTERM only once it runs again
+            ProgramSignals.resume(process);
+        }
         try {
             if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(Libc.SIGKILL);
@@ -169,8 +208,8 @@ public final class RunningProgram implements Program {
         stop();
     }
 
-    /** Kills the program and its children at once, without a grace period (teardown). */
-    void kill() {
+    /** Sends SIGKILL to the program and its children without waiting (teardown signals all first). */
+    void sendKill() {
         killTree(Libc.SIGKILL);
     }
 

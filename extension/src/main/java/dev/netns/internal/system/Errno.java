@@ -3,6 +3,10 @@ package dev.netns.internal.system;
 /** The error numbers the code acts on, by their C names (Linux, every architecture we run on). */
 public final class Errno {
 
+    /** No such file or directory: e.g. a socket that is already gone. */
+    public static final int ENOENT = 2;
+    /** No such process. */
+    public static final int ESRCH = 3;
     /** Interrupted system call. */
     public static final int EINTR = 4;
     /** Try again: nothing to read yet, or a receive timeout passed. */

@@ -21,6 +21,9 @@ public final class Libc {
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int NETLINK_ROUTE = 0;
     public static final int NETLINK_NETFILTER = 12;
+    public static final int NETLINK_SOCK_DIAG = 4;
+    public static final int SIGSTOP = 19;
+    public static final int SIGCONT = 18;
     public static final int SOL_SOCKET = 1;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int SO_RCVTIMEO = 20;

@@ -13,14 +13,18 @@ import dev.netns.NetnsException;
 import dev.netns.PingResult;
 import dev.netns.Program;
 import dev.netns.RouteInfo;
+import dev.netns.SocketInfo;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.IcmpPing;
+import dev.netns.internal.namespace.NamespaceProcesses;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
 import dev.netns.internal.netlink.NetlinkInspector;
+import dev.netns.internal.netlink.NetlinkSocket;
+import dev.netns.internal.netlink.SockDiag;
 import dev.netns.internal.placement.NamespacePlacement;
 import dev.netns.internal.program.CommandBuilder;
 import dev.netns.internal.program.ProgramRunner;
@@ -239,6 +243,52 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return inspect(NetlinkInspector::neighbours);
     }
 
+    @Override
+    public void pause() {
+        NamespaceProcesses.stopAll(Set.of(inode));
+    }
+
+    @Override
+    public void resume() {
+        NamespaceProcesses.continueAll(Set.of(inode));
+    }
+
+    @Override
+    public List<SocketInfo> sockets() {
+        return socketEntries().stream().map(SockDiag.Entry::info).toList();
+    }
+
+    /** The TCP and UDP sockets with what names each to the kernel, read on the namespace's thread. */
+    public List<SockDiag.Entry> socketEntries() {
+        try {
+            return thread.runUnchecked(() -> {
+                try (NetlinkSocket socket = SockDiag.open()) {
+                    return SockDiag.dump(socket);
+                }
+            });
+        } catch (KernelException e) {
+            throw new NetnsException("namespace '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Breaks these sockets' connections with {@code SOCK_DESTROY}; those already gone are skipped. */
+    public void destroySockets(List<SockDiag.Entry> entries) {
+        thread.runUnchecked(() -> {
+            try (NetlinkSocket socket = SockDiag.open()) {
+                for (SockDiag.Entry entry : entries) {
+                    try {
+                        SockDiag.destroy(socket, entry);
+                    } catch (KernelException e) {
+                        if (e.errno() != Errno.ENOENT) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     private <T> T inspect(Function<NetlinkInspector, T> reading) {
         try {
             return thread.runUnchecked(() -> reading.apply(new NetlinkInspector(thread.netlinkSocket())));
@@ -427,9 +477,9 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         onThread(() -> kernel.setUp(interfaceName, up));
     }
 
-    /** Replaces this namespace's partition rules: every packet from or to one of {@code blocked} is dropped. */
-    void applyPartitions(Set<IpAddress> blocked) {
-        onThread(() -> kernel.applyPartitions(blocked));
+    /** Replaces this namespace's partition rules: drops from {@code dropFrom}, rejects to {@code rejectTo}. */
+    void applyPartitions(Set<IpAddress> dropFrom, Set<IpAddress> rejectTo) {
+        onThread(() -> kernel.applyPartitions(dropFrom, rejectTo));
     }
 
     /** The kernel side of this namespace, for the topology's own work. */

@@ -3,8 +3,10 @@ package dev.netns.internal.topology;
 import dev.netns.Impairment;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
+import dev.netns.Partition;
 import dev.netns.Topology;
 import dev.netns.internal.deploy.TopologyDeployment;
+import dev.netns.internal.fault.PartitionRules.Cut;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
 import dev.netns.internal.model.TopologyModel.ImpairSpec;
@@ -31,7 +33,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +55,7 @@ public final class RunningTopology implements AutoCloseable {
 
     private final TopologyModel model;
     private final Map<String, NamespaceHandle> namespaces = new LinkedHashMap<>();
-    private final Set<List<String>> partitions = new HashSet<>();
+    private final TopologyPartitions partitions;
     private Reaper reaper;
     private HostsFile hostsFile;
     private int killedAtTeardown;
@@ -64,6 +65,7 @@ public final class RunningTopology implements AutoCloseable {
 
     private RunningTopology(TopologyModel model) {
         this.model = model;
+        this.partitions = new TopologyPartitions(model, namespaces);
     }
 
     /**
@@ -271,8 +273,8 @@ public final class RunningTopology implements AutoCloseable {
 
     /**
      * Drops all traffic between namespaces {@code a} and {@code b} ({@code heal = false}), or
-     * lets it pass again: each of the two drops, on the way in and out, every packet from or to an
-     * address of the other. Third parties and forwarding through either are untouched.
+     * lets it pass again: each of the two drops on the way in every packet from an address of the
+     * other. Third parties and forwarding through either are untouched.
      */
     public synchronized void partition(String a, String b, boolean heal) {
         String action = (heal ? "heal(" : "partition(") + '"' + Printable.of(a) + "\", \"" + Printable.of(b) + "\")";
@@ -285,28 +287,86 @@ public final class RunningTopology implements AutoCloseable {
         if (a.equals(b)) {
             throw new NetnsException(action + ": a namespace cannot be partitioned from itself");
         }
+        requireOpen(action);
+        List<String> pair = a.compareTo(b) < 0 ? List.of(a, b) : List.of(b, a);
+        if (heal) {
+            partitions.remove(pair, action);
+        } else {
+            partitions.add(pair, new Cut(Map.of(a, Set.of(b), b, Set.of(a)), false), action);
+        }
+    }
+
+    /** Makes {@code partition} hold (a no-op when an equal one already holds). */
+    public synchronized void partition(Partition partition) {
+        String action = "partition(" + partition + ")";
+        requireOpen(action);
+        Map<String, Set<String>> grudge;
+        try {
+            grudge = partition.grudge(namespaces.keySet());
+        } catch (IllegalArgumentException e) {
+            throw new NetnsException(action + ": " + e.getMessage(), e);
+        }
+        partitions.add(partition, new Cut(grudge, partition.isRejecting()), action);
+    }
+
+    /** Removes {@code partition} when it holds; other partitions stay. */
+    public synchronized void heal(Partition partition) {
+        String action = "heal(" + partition + ")";
+        requireOpen(action);
+        partitions.remove(partition, action);
+    }
+
+    /** Removes every partition, those of {@link #partition(String, String, boolean)} included. */
+    public synchronized void healAll() {
+        requireOpen("heal()");
+        partitions.clear("heal()");
+    }
+
+    /** The partitions that hold, in words, for reports. */
+    public List<String> partitions() {
+        return partitions.holding().stream().map(key -> key instanceof List<?> pair
+                ? "partition(" + pair.get(0) + ", " + pair.get(1) + ")" : key.toString()).toList();
+    }
+
+    /**
+     * Breaks every TCP connection between {@code a} and {@code b} now, found in both namespaces
+     * through sock_diag, so that both ends see it at once.
+     */
+    public void resetConnections(String a, String b) {
+        String action = "resetConnections(\"" + Printable.of(a) + "\", \"" + Printable.of(b) + "\")";
+        NamespaceHandle first;
+        NamespaceHandle second;
+        synchronized (this) {
+            first = existing(a, action);
+            second = existing(b, action);
+            requireOpen(action);
+        }
+        List<IpAddress> addressesA = addresses(a);
+        List<IpAddress> addressesB = addresses(b);
+        try {
+            ConnectionReset.reset(new ConnectionReset.Side(first, addressesA, addressesB),
+                    new ConnectionReset.Side(second, addressesB, addressesA));
+        } catch (KernelException e) {
+            throw new NetnsException(action + ": " + e.getMessage(), e);
+        }
+    }
+
+    private NamespaceHandle existing(String name, String action) {
+        NamespaceHandle handle = name == null ? null : namespaces.get(name);
+        if (handle == null) {
+            throw new NetnsException(action + ": no namespace '" + Printable.of(name) + "' in this topology (it has: "
+                    + String.join(", ", namespaces.keySet()) + ")");
+        }
+        return handle;
+    }
+
+    private List<IpAddress> addresses(String namespace) {
+        return model.addressesOf(namespace).stream().map(dev.netns.internal.model.Cidr::address).toList();
+    }
+
+    private void requireOpen(String action) {
         if (closed) {
             throw new NetnsException(action + ": the topology is closed");
-        }
-        List<String> pair = a.compareTo(b) < 0 ? List.of(a, b) : List.of(b, a);
-        boolean changed = heal ? partitions.remove(pair) : partitions.add(pair);
-        if (!changed) {
-            return;
-        }
-        for (String name : pair) {
-            Set<IpAddress> blocked = new LinkedHashSet<>();
-            for (List<String> other : partitions) {
-                if (other.contains(name)) {
-                    String peer = other.get(0).equals(name) ? other.get(1) : other.get(0);
-                    model.addressesOf(peer).forEach(cidr -> blocked.add(cidr.address()));
-                }
-            }
-            try {
-                namespaces.get(name).applyPartitions(blocked);
-            } catch (KernelException e) {
-                throw new NetnsException(action + ": apply the partition rules in namespace '" + name + "' failed: "
-                        + e.getMessage(), e);
-            }
         }
     }
 
