@@ -19,6 +19,7 @@ import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.IcmpPing;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
+import dev.netns.internal.namespace.TopologyCgroup;
 import dev.netns.internal.netlink.NetlinkInspector;
 import dev.netns.internal.program.CommandBuilder;
 import dev.netns.internal.program.ProgramRunner;
@@ -56,14 +57,14 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private final Function<String, NamespaceHandle> peers;
 
     NamespaceHandle(String name, NetlinkNamespaceKernel kernel, NamespaceAddresses declared,
-            Function<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile) {
+            Function<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile, Supplier<TopologyCgroup> cgroup) {
         this.peers = peers;
         this.hostsFile = hostsFile;
         this.name = name;
         this.kernel = kernel;
         this.thread = kernel.thread();
         this.declared = declared;
-        this.programs = new ProgramRunner(this.thread, name);
+        this.programs = new ProgramRunner(this.thread, name, cgroup);
         this.inode = this.thread.inode();
     }
 

@@ -11,9 +11,11 @@ import dev.netns.internal.namespace.Graveyard;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.NamespacePool;
 import dev.netns.internal.namespace.NamespaceProcesses;
+import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
 import dev.netns.internal.namespace.Reaper;
 import dev.netns.internal.namespace.RunStatistics;
+import dev.netns.internal.namespace.TopologyCgroup;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Privileges;
 import java.security.SecureRandom;
@@ -48,6 +50,10 @@ public final class RunningTopology implements AutoCloseable {
     private final Set<List<String>> partitions = new HashSet<>();
     private Reaper reaper;
     private HostsFile hostsFile;
+    private final Object cgroupLock = new Object();
+    private TopologyCgroup cgroup;
+    private boolean cgroupMade;
+    private boolean cgroupClosed;
     private int killedAtTeardown;
     private boolean closed;
     private long idleBefore = Long.MAX_VALUE;
@@ -83,10 +89,11 @@ public final class RunningTopology implements AutoCloseable {
         try {
             for (NamespaceSpec spec : model.namespaces()) {
                 topology.namespaces.put(spec.name(), new NamespaceHandle(spec.name(), kernels.get(spec.name()),
-                        NamespaceAddresses.of(model, spec.name()), topology.namespaces::get, topology::hostsFile));
+                        NamespaceAddresses.of(model, spec.name()), topology.namespaces::get, topology::hostsFile,
+                        topology::cgroup));
             }
             topology.reaper = reaper;
-            reaper.own(topology.inodes());
+            reaper.own(topology.threads());
             for (ImpairSpec impair : model.impairments()) {
                 try {
                     topology.namespaces.get(impair.namespace()).impair(impair.interfaceName(), impair.impairment());
@@ -189,6 +196,25 @@ public final class RunningTopology implements AutoCloseable {
         RunStatistics.tornDown(System.nanoTime() - started, killedAtTeardown - killedBefore);
     }
 
+    /**
+     * The cgroup that holds every program of the topology, made on first use (the first program
+     * started); null where the run has none, and once the topology is closed (then no program
+     * may start).
+     */
+    private TopologyCgroup cgroup() {
+        // not the topology's lock: close() holds that while it waits for the namespace threads
+        synchronized (cgroupLock) {
+            if (cgroupClosed) {
+                throw new NetnsException("the topology is closed: no program may start in it any more");
+            }
+            if (!cgroupMade) {
+                cgroupMade = true;
+                cgroup = reaper == null ? null : reaper.newTopologyCgroup().orElse(null);
+            }
+            return cgroup;
+        }
+    }
+
     /** The topology's hosts file, made on first use (the first program started). */
     private synchronized HostsFile hostsFile() {
         if (hostsFile == null) {
@@ -250,6 +276,15 @@ public final class RunningTopology implements AutoCloseable {
      * are theirs alone.
      */
     private void killProcessesInside() {
+        TopologyCgroup made;
+        synchronized (cgroupLock) {
+            cgroupClosed = true;
+            made = cgroup;
+        }
+        if (made != null) {
+            // first the containment: whatever the programs started, wherever it went
+            killedAtTeardown += made.killAll();
+        }
         if (namespaces.values().stream().noneMatch(NamespaceHandle::mayHoldProcesses)) {
             return;
         }
@@ -266,10 +301,17 @@ public final class RunningTopology implements AutoCloseable {
         return inodes;
     }
 
+    /** The threads of the namespaces made so far. */
+    private List<NamespaceThread> threads() {
+        List<NamespaceThread> threads = new ArrayList<>();
+        namespaces.values().forEach(namespace -> threads.add(namespace.thread()));
+        return threads;
+    }
+
     /** Tells the watchdog before the namespaces are let go, so their inode numbers are never reused while protected. */
     private void releaseToWatchdog() {
         if (reaper != null) {
-            reaper.release(inodes());
+            reaper.release(threads());
         }
     }
 
