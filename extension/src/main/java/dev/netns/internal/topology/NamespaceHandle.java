@@ -14,6 +14,7 @@ import dev.netns.Program;
 import dev.netns.RouteInfo;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
+import dev.netns.internal.model.Timeouts;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.IcmpPing;
@@ -127,8 +128,14 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         }
         String resolved = resolve(address, "ping from namespace '" + name + "'");
         IpAddress target = IpAddress.parse(resolved);
+        if (target.isUnspecified()) {
+            // the kernel delivers an echo to 0.0.0.0 or :: to the sender itself: "reachable" would be a lie
+            throw new NetnsException("ping " + resolved + " from namespace '" + name + "': " + resolved + " is the "
+                    + "unspecified address, which names no host; ping an address of the topology");
+        }
+        Duration wait = Timeouts.clamp(timeout);
         try {
-            IcmpPing.Outcome outcome = thread.runUnchecked(() -> IcmpPing.ping(target, timeout));
+            IcmpPing.Outcome outcome = thread.runUnchecked(() -> IcmpPing.ping(target, wait));
             return new PingResult(name, resolved, outcome.reachable(), outcome.description());
         } catch (KernelException e) {
             throw new NetnsException("ping " + resolved + " from namespace '" + name + "': " + e.getMessage(), e);
@@ -253,6 +260,11 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
      * shaper, later calls change the shaper in place. Without a seed, one is picked and logged.
      */
     synchronized void impair(String interfaceName, Impairment impairment) {
+        if ("lo".equals(interfaceName)) {
+            // redirecting loopback into a shaper breaks the namespace's own 127.0.0.1 traffic
+            throw new NetnsException("impair lo of namespace '" + name + "': the loopback interface cannot be impaired "
+                    + "(traffic to the namespace's own addresses never leaves it); impair the cable's interface instead");
+        }
         long seed = impairment.seed().orElseGet(SEEDS::nextLong);
         Impairment seeded = impairment.seed().isPresent() ? impairment : impairment.withSeed(seed);
         LinkShaper shaper = shapers.get(interfaceName);
