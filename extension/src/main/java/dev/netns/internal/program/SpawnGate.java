@@ -108,10 +108,15 @@ final class SpawnGate {
     private Outcome containAndRelease() {
         long deadline = System.nanoTime() + PATIENCE_NANOS;
         long child = -1;
-        while (child < 0 && !spawnReturned && System.nanoTime() < deadline) {
+        for (int attempt = 0; child < 0 && !spawnReturned && System.nanoTime() < deadline; attempt++) {
             child = newChild();
             if (child < 0) {
-                LockSupport.parkNanos(20_000);
+                // the child appears within microseconds: spin first, sleep only if it is late
+                if (attempt < 200) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(20_000);
+                }
             }
         }
         String problem = null;
@@ -154,7 +159,7 @@ final class SpawnGate {
                     // nobody will ever wait in it: the spawn failed before the child opened it
                     return;
                 }
-                LockSupport.parkNanos(20_000);
+                Thread.onSpinWait();
             }
         }
     }
