@@ -361,6 +361,11 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         thread.requestStop();
     }
 
+    /** Deletes the files of the captures (the topology's close; a kept topology keeps them). */
+    void discardCaptures() {
+        captures.forEach(PacketRecorder::discard);
+    }
+
     /** Second half of {@link #close()}: waits for the thread to release the namespace. */
     void finishClose() {
         thread.awaitStop();

@@ -189,6 +189,7 @@ public final class RunningTopology implements AutoCloseable {
         releaseToWatchdog();
         reversed.forEach(NamespaceHandle::beginClose);
         reversed.forEach(NamespaceHandle::finishClose);
+        reversed.forEach(NamespaceHandle::discardCaptures);
         Graveyard.topologyClosed(idleBefore, System.nanoTime() - builtAt);
         if (hostsFile != null) {
             hostsFile.close();
