@@ -4,6 +4,7 @@ import dev.netns.Command;
 import dev.netns.ExecResult;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
+import dev.netns.internal.model.Timeouts;
 import dev.netns.Program;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,7 +95,7 @@ public final class CommandBuilder implements Command {
         if (timeout == null || timeout.isNegative()) {
             throw new NetnsException("command " + argv + ": the timeout must be zero or positive, not " + timeout);
         }
-        this.timeout = timeout;
+        this.timeout = Timeouts.clamp(timeout);
         return this;
     }
 

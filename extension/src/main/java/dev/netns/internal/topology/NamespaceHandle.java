@@ -16,12 +16,14 @@ import dev.netns.RouteInfo;
 import dev.netns.SocketInfo;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
+import dev.netns.internal.model.Timeouts;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.IcmpPing;
 import dev.netns.internal.namespace.NamespaceProcesses;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
+import dev.netns.internal.namespace.TopologyCgroup;
 import dev.netns.internal.netlink.NetlinkInspector;
 import dev.netns.internal.netlink.NetlinkSocket;
 import dev.netns.internal.netlink.SockDiag;
@@ -70,14 +72,14 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private final NamespacePlacement placement;
 
     NamespaceHandle(String name, NetlinkNamespaceKernel kernel, NamespaceAddresses declared,
-            Function<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile) {
+            Function<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile, Supplier<TopologyCgroup> cgroup) {
         this.peers = peers;
         this.hostsFile = hostsFile;
         this.name = name;
         this.kernel = kernel;
         this.thread = kernel.thread();
         this.declared = declared;
-        this.programs = new ProgramRunner(this.thread, name);
+        this.programs = new ProgramRunner(this.thread, name, cgroup);
         this.inode = this.thread.inode();
         this.placement = new NamespacePlacement(this.thread, name);
     }
@@ -141,8 +143,14 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         }
         String resolved = resolve(address, "ping from namespace '" + name + "'");
         IpAddress target = IpAddress.parse(resolved);
+        if (target.isUnspecified()) {
+            // the kernel delivers an echo to 0.0.0.0 or :: to the sender itself: "reachable" would be a lie
+            throw new NetnsException("ping " + resolved + " from namespace '" + name + "': " + resolved + " is the "
+                    + "unspecified address, which names no host; ping an address of the topology");
+        }
+        Duration wait = Timeouts.clamp(timeout);
         try {
-            IcmpPing.Outcome outcome = thread.runUnchecked(() -> IcmpPing.ping(target, timeout));
+            IcmpPing.Outcome outcome = thread.runUnchecked(() -> IcmpPing.ping(target, wait));
             return new PingResult(name, resolved, outcome.reachable(), outcome.description());
         } catch (KernelException e) {
             throw new NetnsException("ping " + resolved + " from namespace '" + name + "': " + e.getMessage(), e);
@@ -359,6 +367,11 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
      * shaper, later calls change the shaper in place. Without a seed, one is picked and logged.
      */
     synchronized void impair(String interfaceName, Impairment impairment) {
+        if ("lo".equals(interfaceName)) {
+            // redirecting loopback into a shaper breaks the namespace's own 127.0.0.1 traffic
+            throw new NetnsException("impair lo of namespace '" + name + "': the loopback interface cannot be impaired "
+                    + "(traffic to the namespace's own addresses never leaves it); impair the cable's interface instead");
+        }
         Impairment seeded = seeded(impairment);
         shaperOf(interfaceName).impairLink(seeded);
         logImpaired(interfaceName, "", seeded);
@@ -520,6 +533,11 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         programs.killAll();
         captures.forEach(PacketRecorder::close);
         thread.requestStop();
+    }
+
+    /** Deletes the files of the captures (the topology's close; a kept topology keeps them). */
+    void discardCaptures() {
+        captures.forEach(PacketRecorder::discard);
     }
 
     /** Second half of {@link #close()}: waits for the thread to release the namespace. */

@@ -16,9 +16,11 @@ import dev.netns.internal.namespace.Graveyard;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.NamespacePool;
 import dev.netns.internal.namespace.NamespaceProcesses;
+import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
 import dev.netns.internal.namespace.Reaper;
 import dev.netns.internal.namespace.RunStatistics;
+import dev.netns.internal.namespace.TopologyCgroup;
 import dev.netns.internal.placement.Escape;
 import dev.netns.internal.placement.Escapes;
 import dev.netns.internal.placement.GhostPolicy;
@@ -58,6 +60,10 @@ public final class RunningTopology implements AutoCloseable {
     private final TopologyPartitions partitions;
     private Reaper reaper;
     private HostsFile hostsFile;
+    private final Object cgroupLock = new Object();
+    private TopologyCgroup cgroup;
+    private boolean cgroupMade;
+    private boolean cgroupClosed;
     private int killedAtTeardown;
     private boolean closed;
     private long idleBefore = Long.MAX_VALUE;
@@ -94,10 +100,11 @@ public final class RunningTopology implements AutoCloseable {
         try {
             for (NamespaceSpec spec : model.namespaces()) {
                 topology.namespaces.put(spec.name(), new NamespaceHandle(spec.name(), kernels.get(spec.name()),
-                        NamespaceAddresses.of(model, spec.name()), topology.namespaces::get, topology::hostsFile));
+                        NamespaceAddresses.of(model, spec.name()), topology.namespaces::get, topology::hostsFile,
+                        topology::cgroup));
             }
             topology.reaper = reaper;
-            reaper.own(topology.inodes());
+            reaper.own(topology.threads());
             TopologyAddresses.register(topology.escapeKey(), topology.addressesByNamespace());
             for (ImpairSpec impair : model.impairments()) {
                 try {
@@ -195,6 +202,7 @@ public final class RunningTopology implements AutoCloseable {
         releaseToWatchdog();
         reversed.forEach(NamespaceHandle::beginClose);
         reversed.forEach(NamespaceHandle::finishClose);
+        reversed.forEach(NamespaceHandle::discardCaptures);
         Graveyard.topologyClosed(idleBefore, System.nanoTime() - builtAt);
         if (hostsFile != null) {
             hostsFile.close();
@@ -255,6 +263,27 @@ public final class RunningTopology implements AutoCloseable {
             model.addressesOf(spec.name()).forEach(cidr -> addresses.putIfAbsent(cidr.address(), spec.name()));
         }
         return addresses;
+    }
+
+    /**
+     * The cgroup that holds every program of the topology, made on first use (the first program
+     * started); null where the run has none, and once the topology is closed (then no program
+     * may start).
+     */
+    private TopologyCgroup cgroup() {
+        // not the topology's lock: close() holds that while it waits for the namespace threads
+        synchronized (cgroupLock) {
+            if (cgroupClosed) {
+                throw new NetnsException("the topology is closed: no program may start in it any more");
+            }
+            if (!cgroupMade) {
+                cgroupMade = true;
+                // -Dnetns.cgroup=false: teardown by enumeration only (to compare, or where cgroups misbehave)
+                boolean wanted = !"false".equals(System.getProperty("netns.cgroup"));
+                cgroup = reaper == null || !wanted ? null : reaper.newTopologyCgroup().orElse(null);
+            }
+            return cgroup;
+        }
     }
 
     /** The topology's hosts file, made on first use (the first program started). */
@@ -412,6 +441,15 @@ public final class RunningTopology implements AutoCloseable {
      * are theirs alone.
      */
     private void killProcessesInside() {
+        TopologyCgroup made;
+        synchronized (cgroupLock) {
+            cgroupClosed = true;
+            made = cgroup;
+        }
+        if (made != null) {
+            // first the containment: whatever the programs started, wherever it went
+            killedAtTeardown += made.killAll();
+        }
         if (namespaces.values().stream().noneMatch(NamespaceHandle::mayHoldProcesses)) {
             return;
         }
@@ -428,10 +466,17 @@ public final class RunningTopology implements AutoCloseable {
         return inodes;
     }
 
+    /** The threads of the namespaces made so far. */
+    private List<NamespaceThread> threads() {
+        List<NamespaceThread> threads = new ArrayList<>();
+        namespaces.values().forEach(namespace -> threads.add(namespace.thread()));
+        return threads;
+    }
+
     /** Tells the watchdog before the namespaces are let go, so their inode numbers are never reused while protected. */
     private void releaseToWatchdog() {
         if (reaper != null) {
-            reaper.release(inodes());
+            reaper.release(threads());
         }
     }
 
