@@ -75,7 +75,8 @@ class CrashIT {
                 await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(file).as("its capture file").doesNotExist());
             }
             assertThat(machineLinks()).isEqualTo(linksBefore);
-            assertThat(Files.exists(Path.of("/run/netns")) ? Files.list(Path.of("/run/netns")).count() : 0).isZero();
+            // only the victim's own names count: the machine may have named namespaces of its own or of other runs
+            assertThat(namedNamespacesOfRun(victim.pid())).as("/run/netns entries of the killed run").isEmpty();
         } finally {
             victim.destroyForcibly();
             Files.deleteIfExists(pidFile);
@@ -106,7 +107,8 @@ class CrashIT {
             Files.writeString(deadJournal, RunJournal.header() + "+" + NamespaceIdentity.of(
                     Path.of("/proc", Long.toString(deadRunsProgram.pid()), "ns/net")).orElseThrow().line() + "\n");
             Files.writeString(liveJournal, "+" + liveInode + "\n");
-            liveOwner = new ProcessBuilder("unshare", "--pid", "--fork", "--",
+            // --kill-child: the JVM inside dies with unshare, which is all destroyForcibly() reaches
+            liveOwner = new ProcessBuilder("unshare", "--pid", "--fork", "--kill-child", "--",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), JournalHolder.class.getName(), liveJournal.toString())
                     .start();
@@ -126,7 +128,7 @@ class CrashIT {
             liveRunsProgram.destroyForcibly();
             forgedProgram.destroyForcibly();
             if (liveOwner != null) {
-                liveOwner.destroyForcibly().waitFor();
+                killWithDescendants(liveOwner);
             }
             Files.deleteIfExists(deadJournal);
             Files.deleteIfExists(liveJournal);
@@ -163,6 +165,30 @@ class CrashIT {
             Files.deleteIfExists(oldFormat);
             Files.deleteIfExists(otherNamespace);
             Files.deleteIfExists(otherBoot);
+        }
+    }
+
+    /** Kills a process and every process below it, and waits until they are all gone. */
+    static void killWithDescendants(Process process) throws InterruptedException {
+        List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
+        process.destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor();
+        for (ProcessHandle descendant : tree) {
+            descendant.onExit().completeOnTimeout(descendant, 5, TimeUnit.SECONDS).join();
+            assertThat(descendant.isAlive()).as("process %d started by this test", descendant.pid()).isFalse();
+        }
+    }
+
+    /** Entries of {@code /run/netns} that the run of JVM {@code pid} named (netns-junit-PID-...). */
+    private static List<String> namedNamespacesOfRun(long pid) throws IOException {
+        Path named = Path.of("/run/netns");
+        if (!Files.isDirectory(named)) {
+            return List.of();
+        }
+        try (var entries = Files.list(named)) {
+            return entries.map(entry -> entry.getFileName().toString())
+                    .filter(name -> name.startsWith("netns-junit-" + pid + "-")).toList();
         }
     }
 

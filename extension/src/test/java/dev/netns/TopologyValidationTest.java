@@ -176,7 +176,11 @@ class TopologyValidationTest {
     @Test
     void mistakesAcrossDeclarationsAreCaughtEarly() {
         assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.1/24"),
-                "address 10.0.0.1 is declared twice in this topology");
+                "address 10.0.0.1 is declared twice in this topology, by this one declaration: on red:eth0 and on blue:eth0");
+        assertThatThrownBy(() -> redBlue().origin("@VethPair(a) on class A").veth("red", "10.0.0.1/24", "blue", null)
+                .origin("@VethPair(b) on class A").veth("red", "10.1.0.5/24", "blue", "10.0.0.1/24").validate())
+                .hasMessage("@VethPair(b) on class A: address 10.0.0.1 is declared twice in this topology (first by "
+                        + "@VethPair(a) on class A, on red:eth0)");
         assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.2/24").veth("red", "10.0.0.3/16", "blue", null),
                 "10.0.0.3/16 on red:eth1 overlaps 10.0.0.1/24 on red:eth0");
         assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.2/24").route("red", "10.0.0.0/24", "10.0.0.2"),

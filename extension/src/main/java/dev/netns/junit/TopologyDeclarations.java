@@ -3,6 +3,7 @@ package dev.netns.junit;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Topology;
+import dev.netns.internal.model.Spelling;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
@@ -173,9 +174,57 @@ final class TopologyDeclarations {
         return builder.origin(describe(annotation) + " on " + where);
     }
 
-    /** An annotation as a user wrote it, without its package: {@code @Route(in="blue", ...)}. */
+    /**
+     * An annotation as a user would have written it: without its package, and only the attributes
+     * given (those left at their default are not shown): {@code @Route(in = "blue", to = "default", via = "10.0.0.254")}.
+     */
     static String describe(Annotation annotation) {
-        return annotation.toString().replace("@" + annotation.annotationType().getPackageName() + ".", "@");
+        String full = annotation.toString();
+        List<String> given = new ArrayList<>();
+        List<Method> members = new ArrayList<>(List.of(annotation.annotationType().getDeclaredMethods()));
+        // the required attributes first; neither reflection nor the JDK's own text keeps the declaration order
+        members.sort(java.util.Comparator.comparing((Method member) -> member.getDefaultValue() != null)
+                .thenComparing(Method::getName));
+        for (Method member : members) {
+            if (member.getParameterCount() != 0 || member.isSynthetic()) {
+                continue;
+            }
+            Object value;
+            try {
+                member.setAccessible(true);
+                value = member.invoke(annotation);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return full.replace("@" + annotation.annotationType().getPackageName() + ".", "@");
+            }
+            if (!java.util.Objects.deepEquals(value, member.getDefaultValue())) {
+                given.add(member.getName() + " = " + render(value));
+            }
+        }
+        String name = "@" + annotation.annotationType().getSimpleName();
+        if (given.size() == 1 && given.get(0).startsWith("value = ")) {
+            return name + "(" + given.get(0).substring("value = ".length()) + ")";
+        }
+        return name + (given.isEmpty() ? "" : "(" + String.join(", ", given) + ")");
+    }
+
+    private static String render(Object value) {
+        if (value instanceof String text) {
+            return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+        if (value instanceof Double number && number == Math.rint(number) && !Double.isInfinite(number)) {
+            return String.valueOf(number.longValue());
+        }
+        if (value instanceof Enum<?> constant) {
+            return constant.getDeclaringClass().getSimpleName() + "." + constant.name();
+        }
+        if (value instanceof Object[] array) {
+            List<String> parts = new ArrayList<>();
+            for (Object element : array) {
+                parts.add(render(element));
+            }
+            return "{" + String.join(", ", parts) + "}";
+        }
+        return String.valueOf(value);
     }
 
     private static <A extends Annotation> List<A> findAll(AnnotatedElement element, Class<A> type) {

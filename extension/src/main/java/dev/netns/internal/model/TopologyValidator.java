@@ -43,6 +43,8 @@ public final class TopologyValidator {
     private final Map<String, Set<String>> interfaceNames = new HashMap<>();
     /** Every interface address declared so far, with where it was declared, to find duplicates. */
     private final Map<IpAddress, String> addressOrigins = new HashMap<>();
+    /** Where each address sits ({@code red:eth0}), to tell two ends of one declaration apart. */
+    private final Map<IpAddress, String> addressPlaces = new HashMap<>();
     /** Per namespace: the networks of its interfaces, to find overlaps between two interfaces. */
     private final Map<String, List<AddressPlacement>> placements = new HashMap<>();
 
@@ -255,9 +257,15 @@ public final class TopologyValidator {
         List<AddressPlacement> here = placements.computeIfAbsent(namespace, key -> new ArrayList<>());
         for (Cidr cidr : cidrs) {
             String earlier = addressOrigins.putIfAbsent(cidr.address(), origin);
+            String place = namespace + ":" + interfaceName;
+            String earlierPlace = addressPlaces.putIfAbsent(cidr.address(), place);
+            if (earlier != null && earlier.equals(origin)) {
+                throw fail(origin, "address " + cidr.address() + " is declared twice in this topology, by this one "
+                        + "declaration: on " + earlierPlace + " and on " + place);
+            }
             if (earlier != null) {
                 throw fail(origin, "address " + cidr.address() + " is declared twice in this topology (first by " + earlier
-                        + ")");
+                        + ", on " + earlierPlace + ")");
             }
             for (AddressPlacement placed : here) {
                 if (!placed.interfaceName().equals(interfaceName) && placed.cidr().overlaps(cidr)) {

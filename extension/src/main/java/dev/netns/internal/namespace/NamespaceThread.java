@@ -1,6 +1,7 @@
 package dev.netns.internal.namespace;
 
 import dev.netns.NetnsException;
+import dev.netns.internal.model.NamespaceSysctls;
 import dev.netns.internal.netlink.NetlinkSocket;
 import dev.netns.internal.netlink.RouteNetlink;
 import dev.netns.internal.system.KernelException;
@@ -88,17 +89,13 @@ public final class NamespaceThread implements AutoCloseable {
             namespace.tid = ownTid();
             namespace.netlink = NetlinkSocket.open();
             new RouteNetlink(namespace.netlink).setUp("lo", true);
-            Sysctl.set("net/ipv4/ip_forward", forwarding ? "1" : "0");
-            if (Sysctl.exists("net/ipv6/conf/all/forwarding")) {
-                Sysctl.set("net/ipv6/conf/all/forwarding", forwarding ? "1" : "0");
-                // addresses usable at once, and kept while a cable is pulled out (Link.down())
-                Sysctl.set("net/ipv6/conf/default/accept_dad", "0");
-                Sysctl.set("net/ipv6/conf/all/accept_dad", "0");
-                Sysctl.set("net/ipv6/conf/default/keep_addr_on_down", "1");
-                Sysctl.set("net/ipv6/conf/all/keep_addr_on_down", "1");
+            for (NamespaceSysctls.Setting setting : NamespaceSysctls.atCreation(forwarding)) {
+                if (setting.onlyWhere() == null || Sysctl.exists(setting.onlyWhere())) {
+                    // the groups of this user namespace (all of them as real root)
+                    Sysctl.set(setting.key(), setting.key().equals(NamespaceSysctls.PING_GROUP_RANGE) ? PING_GROUPS
+                            : setting.value());
+                }
             }
-            // lets the JVM send ICMP echoes over a datagram socket, without raw sockets or a ping process
-            Sysctl.set("net/ipv4/ping_group_range", PING_GROUPS);
             return null;
         });
         namespace.tasks.add(namespace.creation);

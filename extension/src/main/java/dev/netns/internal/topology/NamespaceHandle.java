@@ -17,6 +17,7 @@ import dev.netns.SocketInfo;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
 import dev.netns.internal.model.Timeouts;
+import dev.netns.internal.model.Spelling;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.IcmpPing;
@@ -68,11 +69,11 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private volatile boolean hostsMounted;
     private final List<PacketRecorder> captures = new CopyOnWriteArrayList<>();
     private final Supplier<HostsFile> hostsFile;
-    private final Function<String, NamespaceHandle> peers;
+    private final Map<String, NamespaceHandle> peers;
     private final NamespacePlacement placement;
 
     NamespaceHandle(String name, NetlinkNamespaceKernel kernel, NamespaceAddresses declared,
-            Function<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile, Supplier<TopologyCgroup> cgroup) {
+            Map<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile, Supplier<TopologyCgroup> cgroup) {
         this.peers = peers;
         this.hostsFile = hostsFile;
         this.name = name;
@@ -151,7 +152,8 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         Duration wait = Timeouts.clamp(timeout);
         try {
             IcmpPing.Outcome outcome = thread.runUnchecked(() -> IcmpPing.ping(target, wait));
-            return new PingResult(name, resolved, outcome.reachable(), outcome.description());
+            return new PingResult(name, resolved, outcome.reachable(), outcome.description(),
+                    java.util.Optional.ofNullable(outcome.roundTrip()));
         } catch (KernelException e) {
             throw new NetnsException("ping " + resolved + " from namespace '" + name + "': " + e.getMessage(), e);
         }
@@ -169,22 +171,33 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         try {
             return IpAddress.parse(addressOrName).toString();
         } catch (IllegalArgumentException notAnAddress) {
-            NamespaceHandle named = peers.apply(addressOrName);
+            NamespaceHandle named = peers.get(addressOrName);
             if (named != null) {
                 return named.firstAddressOfAnyFamily();
             }
+            String guess = Spelling.closest(addressOrName, peers.keySet())
+                    .map(close -> "did you mean '" + close + "'? ").orElse("");
             throw new NetnsException(action + ": '" + Printable.of(addressOrName) + "' is neither an IP address nor a "
-                    + "namespace of this topology (" + notAnAddress.getMessage() + ")");
+                    + "namespace of this topology (" + guess + "its namespaces: " + String.join(", ", peers.keySet())
+                    + "; " + notAnAddress.getMessage() + ")");
         }
     }
 
     @Override
     public Link link(String interfaceName) {
-        if (interfaceName == null || links().stream().noneMatch(link -> link.name().equals(interfaceName))) {
-            throw new NetnsException("namespace '" + name + "' has no interface '" + Printable.of(interfaceName)
-                    + "' (it has: " + String.join(", ", links().stream().map(LinkInfo::name).toList()) + ")");
-        }
+        requireInterface(interfaceName, "namespace '" + name + "'");
         return new LinkHandle(this, interfaceName);
+    }
+
+    /** Fails, naming the interfaces that exist (and the likely one), when {@code interfaceName} is not one here. */
+    private void requireInterface(String interfaceName, String where) {
+        List<String> existing = links().stream().map(LinkInfo::name).toList();
+        if (interfaceName == null || !existing.contains(interfaceName)) {
+            String guess = Spelling.closest(interfaceName, existing).map(close -> "did you mean '" + close + "'? ")
+                    .orElse("");
+            throw new NetnsException(where + " has no interface '" + Printable.of(interfaceName) + "' (" + guess
+                    + "it has: " + String.join(", ", existing) + ")");
+        }
     }
 
     @Override
@@ -192,6 +205,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         if (interfaceName == null) {
             throw new NetnsException("capture in namespace '" + name + "': the interface name is null");
         }
+        requireInterface(interfaceName, "capture: namespace '" + name + "'");
         PacketRecorder recorder;
         try {
             recorder = thread.runUnchecked(() -> PacketRecorder.open(name, interfaceName));

@@ -100,7 +100,7 @@ public final class RunningTopology implements AutoCloseable {
         try {
             for (NamespaceSpec spec : model.namespaces()) {
                 topology.namespaces.put(spec.name(), new NamespaceHandle(spec.name(), kernels.get(spec.name()),
-                        NamespaceAddresses.of(model, spec.name()), topology.namespaces::get, topology::hostsFile,
+                        NamespaceAddresses.of(model, spec.name()), topology.namespaces, topology::hostsFile,
                         topology::cgroup));
             }
             topology.reaper = reaper;
