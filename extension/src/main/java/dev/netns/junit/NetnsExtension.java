@@ -44,7 +44,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * <p>Register it with {@code @NetnsTest}, or by hand with {@code @ExtendWith(NetnsExtension.class)}.
  * The topology lives in the test's {@link ExtensionContext.Store}, so JUnit closes it when the
  * test ends, after {@code @AfterEach} methods, whatever happened. When a test fails, the state of
- * every namespace is logged and attached to the test's report as {@code netns-state.txt}.
+ * every namespace is logged and attached to the test's report as {@code netns-state.txt}; when it
+ * failed because a history was not linearizable, the picture of that history as {@code history.html}.
  */
 public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback,
         AfterTestExecutionCallback, AfterEachCallback, ParameterResolver, TestWatcher, InvocationInterceptor {
@@ -120,6 +121,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
     @Override
     public void afterTestExecution(ExtensionContext context) {
         Optional<Throwable> failure = context.getExecutionException();
+        failure.ifPresent(cause -> HistoryPictures.attach(context, cause));
         Optional<ManagedTopology> managed = managed(context);
         if (failure.isEmpty() || managed.isEmpty()) {
             return;
