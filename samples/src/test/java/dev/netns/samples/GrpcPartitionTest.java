@@ -152,6 +152,12 @@ class GrpcPartitionTest {
     }
 
     @Test
+    void eachTestIsServedByItsOwnLoopsInItsOwnTopology() {
+        // with gRPC's shared loops and executor, whichever test runs second would run in the first one's closed topology
+        assertThat(sayHello("again", 5000)).isEqualTo("hello again");
+    }
+
+    @Test
     void aPartitionFailsTheCallAndTheHealBringsItBack(Topology net) {
         assertThat(sayHello("before", 5000)).isEqualTo("hello before");
 
