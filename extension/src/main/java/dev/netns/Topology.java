@@ -108,6 +108,34 @@ public final class Topology implements AutoCloseable {
     }
 
     /**
+     * Impairs only what namespace {@code from} sends to namespace {@code to} (to its addresses),
+     * whatever cable, bridge or router it crosses: every interface {@code from}'s packets may
+     * leave by is shaped for that pair alone. Other pairs, the way back ({@code to} to
+     * {@code from}) and what {@code from} forwards for others are untouched. On an interface that
+     * also has an impairment of its own ({@link Link#impair}), the pair's impairment applies to
+     * the pair's packets instead. Calling it again replaces the pair's impairment in place.
+     *
+     * <pre>{@code
+     * net.impair("a", "b", Impairment.builder().delay(Duration.ofMillis(100)).build());
+     * // a -> b delayed; a -> c and b -> a not
+     * net.clearImpairment("a", "b");
+     * }</pre>
+     *
+     * @throws NetnsException when a name is not a namespace of this topology, or one has no address
+     */
+    public void impair(String from, String to, Impairment impairment) {
+        if (impairment == null) {
+            throw new NetnsException("impair(\"" + from + "\", \"" + to + "\", null): the impairment is null");
+        }
+        deployment.impairPair(from, to, impairment);
+    }
+
+    /** Removes the impairment of what {@code from} sends to {@code to}; a no-op when there is none. */
+    public void clearImpairment(String from, String to) {
+        deployment.impairPair(from, to, null);
+    }
+
+    /**
      * Applies a partition: silent drops, or refusals when it is {@link Partition#rejecting()}.
      * Several partitions may hold at once (a pair is cut when any of them cuts it); namespaces a
      * partition does not name are untouched, also on a shared bridge. Applying an equal partition

@@ -3,8 +3,10 @@ package dev.netns.internal.program;
 import dev.netns.ExecResult;
 import dev.netns.NetnsException;
 import dev.netns.Program;
+import dev.netns.internal.model.Timeouts;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.system.Libc;
+import dev.netns.internal.system.Pidfds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +100,7 @@ public final class RunningProgram implements Program {
         }
         boolean[] exited = {false};
         try {
-            Awaitility.await().atMost(timeout.plusMillis(1)).pollDelay(Duration.ZERO).pollInterval(POLL)
+            Awaitility.await().atMost(Timeouts.clamp(timeout).plusMillis(1)).pollDelay(Duration.ZERO).pollInterval(POLL)
                     .until(() -> {
                         if (condition.getAsBoolean()) {
                             return true;
@@ -243,16 +245,15 @@ public final class RunningProgram implements Program {
         return result;
     }
 
-    /** Signals the program and its children; Java's handles check that a pid was not reused. */
+    /** Signals the program (through its pidfd) and its children (each through a pidfd of its own). */
     private void killTree(int signal) {
         List<ProcessHandle> children = process.descendants().toList();
         if (signal == Libc.SIGKILL) {
             process.destroyForcibly();
-            children.forEach(ProcessHandle::destroyForcibly);
         } else {
             process.destroy();
-            children.forEach(ProcessHandle::destroy);
         }
+        children.forEach(child -> Pidfds.signal(child, signal));
     }
 
     private String describe() {

@@ -19,6 +19,9 @@ public final class Errno {
     public static final int EOPNOTSUPP = 95;
     /** Network is unreachable: e.g. a gateway whose link is down. */
     public static final int ENETUNREACH = 101;
+    /** No such process: it has exited (for a pidfd, even if its pid number was reused). */
+    /** No such device or address: e.g. a FIFO opened for writing with nobody reading. */
+    public static final int ENXIO = 6;
     /** Host is unreachable. */
     public static final int EHOSTUNREACH = 113;
 

@@ -1,9 +1,12 @@
 package dev.netns.internal.topology;
 
+import dev.netns.Impairment;
+import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Partition;
-import dev.netns.internal.fault.PartitionRules.Cut;
+import dev.netns.Topology;
 import dev.netns.internal.deploy.TopologyDeployment;
+import dev.netns.internal.fault.PartitionRules.Cut;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
 import dev.netns.internal.model.TopologyModel.ImpairSpec;
@@ -13,15 +16,23 @@ import dev.netns.internal.namespace.Graveyard;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.NamespacePool;
 import dev.netns.internal.namespace.NamespaceProcesses;
+import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
 import dev.netns.internal.namespace.Reaper;
 import dev.netns.internal.namespace.RunStatistics;
+import dev.netns.internal.namespace.TopologyCgroup;
+import dev.netns.internal.placement.Escape;
+import dev.netns.internal.placement.Escapes;
+import dev.netns.internal.placement.GhostPolicy;
+import dev.netns.internal.placement.Ghosts;
+import dev.netns.internal.placement.TopologyAddresses;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Privileges;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +60,10 @@ public final class RunningTopology implements AutoCloseable {
     private final TopologyPartitions partitions;
     private Reaper reaper;
     private HostsFile hostsFile;
+    private final Object cgroupLock = new Object();
+    private TopologyCgroup cgroup;
+    private boolean cgroupMade;
+    private boolean cgroupClosed;
     private int killedAtTeardown;
     private boolean closed;
     private long idleBefore = Long.MAX_VALUE;
@@ -85,10 +100,12 @@ public final class RunningTopology implements AutoCloseable {
         try {
             for (NamespaceSpec spec : model.namespaces()) {
                 topology.namespaces.put(spec.name(), new NamespaceHandle(spec.name(), kernels.get(spec.name()),
-                        NamespaceAddresses.of(model, spec.name()), topology.namespaces::get, topology::hostsFile));
+                        NamespaceAddresses.of(model, spec.name()), topology.namespaces, topology::hostsFile,
+                        topology::cgroup));
             }
             topology.reaper = reaper;
-            reaper.own(topology.inodes());
+            reaper.own(topology.threads());
+            TopologyAddresses.register(topology.escapeKey(), topology.addressesByNamespace());
             for (ImpairSpec impair : model.impairments()) {
                 try {
                     topology.namespaces.get(impair.namespace()).impair(impair.interfaceName(), impair.impairment());
@@ -147,6 +164,7 @@ public final class RunningTopology implements AutoCloseable {
             return kept;
         }
         closed = true;
+        TopologyAddresses.unregister(escapeKey());
         killProcessesInside();
         releaseToWatchdog();
         RuntimeException failure = null;
@@ -184,11 +202,88 @@ public final class RunningTopology implements AutoCloseable {
         releaseToWatchdog();
         reversed.forEach(NamespaceHandle::beginClose);
         reversed.forEach(NamespaceHandle::finishClose);
+        reversed.forEach(NamespaceHandle::discardCaptures);
         Graveyard.topologyClosed(idleBefore, System.nanoTime() - builtAt);
         if (hostsFile != null) {
             hostsFile.close();
         }
+        String ghosts = lookForGhosts();
         RunStatistics.tornDown(System.nanoTime() - started, killedAtTeardown - killedBefore);
+        List<Escape> escapes = TopologyAddresses.unregister(escapeKey());
+        if (!escapes.isEmpty()) {
+            throw new NetnsException(Escapes.explain(escapes) + (ghosts.isEmpty() ? "" : "\n" + ghosts));
+        }
+        if (!ghosts.isEmpty() && GhostPolicy.failsTheTest()) {
+            throw new NetnsException(ghosts + "(" + GhostPolicy.PROPERTY + "=fail makes this a failure)");
+        }
+    }
+
+    /**
+     * Threads of this JVM still living in the namespaces just closed (only where JVM code was let
+     * in: call(), a thread factory, @RunIn, path()); cut off and described, for the log and report.
+     */
+    private String lookForGhosts() {
+        Map<Long, String> entered = new LinkedHashMap<>();
+        namespaces.values().stream().filter(NamespaceHandle::mayHoldProcesses)
+                .forEach(namespace -> entered.put(namespace.inode(), namespace.name()));
+        if (entered.isEmpty()) {
+            return "";
+        }
+        String found = Ghosts.findAndCutOff(entered, String.join(", ", namespaces.keySet()));
+        if (found.isEmpty()) {
+            GhostPolicy.keepReport("");
+            return "";
+        }
+        String report = "Threads of this JVM still live in namespaces of the topology [" + String.join(", ", namespaces.keySet())
+                + "] after it closed (ghosts). Their cables are gone and their sockets now fail at once; end them "
+                + "before the test ends (shut down pools, event loops and clients you started inside):\n" + found;
+        System.getLogger(RunningTopology.class.getName()).log(System.Logger.Level.WARNING, "netns-junit: " + report);
+        GhostPolicy.keepReport(report);
+        return report;
+    }
+
+    /** What escapes are charged to: the first namespace handle, which the public {@code Topology} reaches too. */
+    private Object escapeKey() {
+        return namespaces.isEmpty() ? this : namespaces.values().iterator().next();
+    }
+
+    /**
+     * The escapes charged to {@code topology} since the last call: connection attempts to its
+     * addresses by JVM code outside it.
+     */
+    public static List<Escape> takeEscapes(Topology topology) {
+        List<NetNs> namespaces = topology.namespaces();
+        return namespaces.isEmpty() ? List.of() : TopologyAddresses.take(namespaces.get(0));
+    }
+
+    /** Every declared address of the topology, with the logical name of its namespace. */
+    private Map<IpAddress, String> addressesByNamespace() {
+        Map<IpAddress, String> addresses = new HashMap<>();
+        for (NamespaceSpec spec : model.namespaces()) {
+            model.addressesOf(spec.name()).forEach(cidr -> addresses.putIfAbsent(cidr.address(), spec.name()));
+        }
+        return addresses;
+    }
+
+    /**
+     * The cgroup that holds every program of the topology, made on first use (the first program
+     * started); null where the run has none, and once the topology is closed (then no program
+     * may start).
+     */
+    private TopologyCgroup cgroup() {
+        // not the topology's lock: close() holds that while it waits for the namespace threads
+        synchronized (cgroupLock) {
+            if (cgroupClosed) {
+                throw new NetnsException("the topology is closed: no program may start in it any more");
+            }
+            if (!cgroupMade) {
+                cgroupMade = true;
+                // -Dnetns.cgroup=false: teardown by enumeration only (to compare, or where cgroups misbehave)
+                boolean wanted = !"false".equals(System.getProperty("netns.cgroup"));
+                cgroup = reaper == null || !wanted ? null : reaper.newTopologyCgroup().orElse(null);
+            }
+            return cgroup;
+        }
     }
 
     /** The topology's hosts file, made on first use (the first program started). */
@@ -314,11 +409,56 @@ public final class RunningTopology implements AutoCloseable {
     }
 
     /**
+     * Impairs only what namespace {@code from} sends to namespace {@code to}'s addresses, on every
+     * interface it may leave {@code from} by, whatever cable, bridge or router lies between
+     * ({@code impairment} null: removes it). Packets {@code from} forwards for others, and every
+     * other pair, are untouched.
+     */
+    public synchronized void impairPair(String from, String to, Impairment impairment) {
+        String action = (impairment == null ? "clearImpairment(" : "impair(") + '"' + Printable.of(from) + "\", \""
+                + Printable.of(to) + "\"" + (impairment == null ? ")" : ", " + impairment + ")");
+        for (String name : new String[] {from, to}) {
+            if (name == null || !namespaces.containsKey(name)) {
+                throw new NetnsException(action + ": no namespace '" + Printable.of(name) + "' in this topology (it has: "
+                        + String.join(", ", namespaces.keySet()) + ")");
+            }
+        }
+        if (from.equals(to)) {
+            throw new NetnsException(action + ": a namespace's traffic to itself never leaves it");
+        }
+        if (closed) {
+            throw new NetnsException(action + ": the topology is closed");
+        }
+        List<IpAddress> sources = model.addressesOf(from).stream().map(cidr -> cidr.address()).toList();
+        List<IpAddress> destinations = model.addressesOf(to).stream().map(cidr -> cidr.address()).toList();
+        if (impairment != null && (sources.isEmpty() || destinations.isEmpty())) {
+            throw new NetnsException(action + ": namespace '" + (sources.isEmpty() ? from : to)
+                    + "' has no address declared, so its packets cannot be told apart");
+        }
+        try {
+            namespaces.get(from).impairPair(to, sources, destinations, impairment);
+        } catch (KernelException e) {
+            throw new NetnsException(action + ": " + e.getMessage(), e);
+        } catch (NetnsException e) {
+            throw new NetnsException(action + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Kills every process inside any namespace of the topology, however it was started, and
      * waits until they are gone: while this JVM still holds the namespaces, their inode numbers
      * are theirs alone.
      */
     private void killProcessesInside() {
+        TopologyCgroup made;
+        synchronized (cgroupLock) {
+            cgroupClosed = true;
+            made = cgroup;
+        }
+        if (made != null) {
+            // first the containment: whatever the programs started, wherever it went
+            killedAtTeardown += made.killAll();
+        }
         if (namespaces.values().stream().noneMatch(NamespaceHandle::mayHoldProcesses)) {
             return;
         }
@@ -335,10 +475,17 @@ public final class RunningTopology implements AutoCloseable {
         return inodes;
     }
 
+    /** The threads of the namespaces made so far. */
+    private List<NamespaceThread> threads() {
+        List<NamespaceThread> threads = new ArrayList<>();
+        namespaces.values().forEach(namespace -> threads.add(namespace.thread()));
+        return threads;
+    }
+
     /** Tells the watchdog before the namespaces are let go, so their inode numbers are never reused while protected. */
     private void releaseToWatchdog() {
         if (reaper != null) {
-            reaper.release(inodes());
+            reaper.release(threads());
         }
     }
 
