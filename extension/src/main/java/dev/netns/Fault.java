@@ -20,16 +20,22 @@ import java.util.Random;
  */
 public final class Fault {
 
-    private enum Kind { ISOLATE_ONE, HALVES, RING, PAUSE, CRASH }
+    private enum Kind { ISOLATE_ONE, HALVES, RING, IMPAIR, PAUSE, CRASH }
 
     private final Kind kind;
     private final List<String> nodes;
     private final List<Program> programs;
+    private final Impairment impairment;
 
     private Fault(Kind kind, List<String> nodes, List<Program> programs) {
+        this(kind, nodes, programs, null);
+    }
+
+    private Fault(Kind kind, List<String> nodes, List<Program> programs, Impairment impairment) {
         this.kind = kind;
         this.nodes = nodes;
         this.programs = programs;
+        this.impairment = impairment;
     }
 
     /**
@@ -48,6 +54,19 @@ public final class Fault {
     /** A {@link Partition#majoritiesRing majorities ring} of {@code nodes} in an order drawn from the seed. */
     public static Fault majoritiesRing(String... nodes) {
         return new Fault(Kind.RING, names("majoritiesRing", 3, nodes), List.of());
+    }
+
+    /**
+     * {@link Topology#impair(String, String, Impairment) Impairs} what {@code from} sends to
+     * {@code to}; healed by {@link Topology#clearImpairment(String, String)}. The targets are fixed:
+     * list several to let the seed pick among pairs.
+     */
+    public static Fault impair(String from, String to, Impairment impairment) {
+        List<String> pair = names("impair", 2, from, to);
+        if (impairment == null) {
+            throw new NetnsException("Fault.impair(\"" + from + "\", \"" + to + "\", null): the impairment is null");
+        }
+        return new Fault(Kind.IMPAIR, pair, List.of(), impairment);
     }
 
     /** {@link Program#pause() Pauses} one of {@code programs}, picked by the seed; healed by resuming it. */
@@ -91,11 +110,23 @@ public final class Fault {
                 Partition partition = Partition.majoritiesRing(ring.toArray(String[]::new));
                 yield new Planned(this, "majorities ring " + String.join(", ", ring), partition, -1);
             }
+            case IMPAIR -> {
+                // an impairment without a seed of its own takes one from the schedule: the same losses replay too
+                long seed = random.nextLong();
+                Impairment seeded = impairment.seed().isPresent() ? impairment : impairment.withSeed(seed);
+                yield new Planned(this, "impair " + nodes.get(0) + " -> " + nodes.get(1) + " with " + seeded, null, -1,
+                        seeded);
+            }
             case PAUSE, CRASH -> {
                 int index = random.nextInt(programs.size());
                 yield new Planned(this, (kind == Kind.PAUSE ? "pause " : "crash ") + label(index), null, index);
             }
         };
+    }
+
+    /** For an impairment: the sender, the receiver and what is done to their packets; else null. */
+    List<String> impairedPair() {
+        return kind == Kind.IMPAIR ? nodes : null;
     }
 
     /** Whether this fault acts on programs rather than on the network. */
@@ -122,12 +153,17 @@ public final class Fault {
      * @param description what it does to whom, the same in every run with the same seed
      * @param partition the partition it makes, or null for a program fault
      * @param program the index of the program it acts on, or -1
+     * @param impairment for an impairment: what is done, with its seed; else null
      */
-    record Planned(Fault fault, String description, Partition partition, int program) {
+    record Planned(Fault fault, String description, Partition partition, int program, Impairment impairment) {
+
+        Planned(Fault fault, String description, Partition partition, int program) {
+            this(fault, description, partition, program, null);
+        }
 
         /** What healing it does, in words. */
         String healDescription() {
-            if (partition != null) {
+            if (partition != null || fault.impairedPair() != null) {
                 return "heal " + description;
             }
             return (fault.restarts() ? "restart " : "resume ") + fault.label(program);
@@ -162,6 +198,7 @@ public final class Fault {
             case ISOLATE_ONE -> "isolateOne" + nodes;
             case HALVES -> "partitionHalves" + nodes;
             case RING -> "majoritiesRing" + nodes;
+            case IMPAIR -> "impair(" + nodes.get(0) + " -> " + nodes.get(1) + ", " + impairment + ")";
             case PAUSE -> "pause(" + programs.size() + " programs)";
             case CRASH -> "crash(" + programs.size() + " programs)";
         };

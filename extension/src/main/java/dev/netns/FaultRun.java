@@ -128,7 +128,14 @@ public final class FaultRun implements AutoCloseable {
         }
         String description = make ? planned.description() : planned.healDescription();
         try {
-            if (planned.partition() != null) {
+            List<String> pair = planned.fault().impairedPair();
+            if (pair != null) {
+                if (make) {
+                    topology.impair(pair.get(0), pair.get(1), planned.impairment());
+                } else {
+                    topology.clearImpairment(pair.get(0), pair.get(1));
+                }
+            } else if (planned.partition() != null) {
                 if (make) {
                     topology.partition(planned.partition());
                 } else {

@@ -128,4 +128,19 @@ class FaultsIT {
         assertThat(run.timeline()).extracting(FaultEvent::description)
                 .containsExactly("pause program 1 of 1 (sleep in n3)", "resume program 1 of 1 (sleep in n3)");
     }
+
+    @Test
+    void anImpairmentFaultShapesOnePairUntilItIsHealed() throws Exception {
+        NetNs n1 = net.namespace("n1");
+        try (FaultRun run = net.startFaults(FaultSchedule.builder().seed(11).every(Duration.ofSeconds(30))
+                .faults(Fault.impair("n1", "n2", Impairment.builder().loss(100).build())).build())) {
+            assertThat(n1).within(Duration.ofSeconds(5)).probeTimeout(Duration.ofMillis(300)).cannotPing("n2");
+            assertThat(n1).canPing("n3");
+            assertThat(run.timeline().get(0).description()).startsWith("impair n1 -> n2 with Impairment[loss 100")
+                    .contains("seed");
+        }
+        assertThat(n1).within(Duration.ofSeconds(5)).canPing("n2");
+        assertThat(net.faultRuns().get(0).timeline()).hasSize(2);
+        assertThat(net.faultRuns().get(0).timeline().get(1).description()).startsWith("heal impair n1 -> n2");
+    }
 }
