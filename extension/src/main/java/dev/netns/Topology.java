@@ -16,6 +16,7 @@ import dev.netns.junit.Bridge;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A running set of network namespaces joined by veth cables and bridges, with routes and NAT.
@@ -38,6 +39,7 @@ import java.util.Map;
 public final class Topology implements AutoCloseable {
 
     private final RunningTopology deployment;
+    private final List<FaultRun> faultRuns = new CopyOnWriteArrayList<>();
 
     private Topology(RunningTopology deployment) {
         this.deployment = deployment;
@@ -199,9 +201,46 @@ public final class Topology implements AutoCloseable {
         return TopologyPictures.script(deployment.model());
     }
 
-    /** Tears everything down: kills programs still running inside, releases every namespace. Idempotent. */
+    /**
+     * Starts {@code schedule} in the background: its first fault now, then every interval a heal
+     * and the next fault. Close the run to stop it and heal its last fault; teardown does it too.
+     *
+     * <pre>{@code
+     * try (FaultRun faults = net.startFaults(FaultSchedule.builder().seed(42).every(Duration.ofSeconds(2))
+     *         .faults(Fault.isolateOne("n1", "n2", "n3")).build())) {
+     *     runWorkload();
+     * }
+     * }</pre>
+     */
+    public FaultRun startFaults(FaultSchedule schedule) {
+        if (schedule == null) {
+            throw new NetnsException("startFaults(null): build a schedule with FaultSchedule.builder()");
+        }
+        deployment.requireRunning("startFaults(" + schedule + ")");
+        FaultRun run = new FaultRun(this, schedule);
+        faultRuns.add(run);
+        return run;
+    }
+
+    /** The fault schedules started on this topology, running or closed, in the order they were started. */
+    public List<FaultRun> faultRuns() {
+        return List.copyOf(faultRuns);
+    }
+
+    /**
+     * Tears everything down: stops fault schedules and heals their faults, kills programs still
+     * running inside, releases every namespace. Idempotent.
+     */
     @Override
     public void close() {
+        for (FaultRun run : faultRuns) {
+            try {
+                run.close();
+            } catch (RuntimeException e) {
+                System.getLogger(Topology.class.getName()).log(System.Logger.Level.WARNING,
+                        "closing a fault schedule at teardown: " + e.getMessage());
+            }
+        }
         deployment.close();
     }
 

@@ -65,6 +65,12 @@ public final class RunningProgram implements Program {
         return stderr.text();
     }
 
+    /** A short name that stays the same across restarts and runs: the program's name and its namespace. */
+    public String label() {
+        String program = spec.argv().get(0);
+        return program.substring(program.lastIndexOf('/') + 1) + " in " + namespace;
+    }
+
     /** The argv, for reports. */
     List<String> command() {
         return spec.argv();

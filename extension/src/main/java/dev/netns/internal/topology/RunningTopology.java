@@ -421,6 +421,15 @@ public final class RunningTopology implements AutoCloseable {
         return model.addressesOf(namespace).stream().map(dev.netns.internal.model.Cidr::address).toList();
     }
 
+    /**
+     * Checks that the topology still runs.
+     *
+     * @throws NetnsException naming {@code action} when it was closed
+     */
+    public synchronized void requireRunning(String action) {
+        requireOpen(action);
+    }
+
     private void requireOpen(String action) {
         if (closed) {
             throw new NetnsException(action + ": the topology is closed");
