@@ -27,6 +27,7 @@ for jdk in "${jdks[@]}"; do
     project="$work/$(basename "$jdk")-$junit"
     mkdir -p "$project/src/test/java"
     cp -r samples/src/test/java/. "$project/src/test/java/"
+    cp -r samples/src/test/resources "$project/src/test/"
     sed -e "s/JUNIT_VERSION/$junit/g" -e "s/NETNS_VERSION/$version/g" scripts/compat/pom.xml.template > "$project/pom.xml"
     if JAVA_HOME="$jdk" mvn -B -ntp -q -f "$project/pom.xml" test > "$project/build.log" 2>&1; then
       result=passed

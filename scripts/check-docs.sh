@@ -11,7 +11,8 @@
 #     the Surefire lines of docs/rootless.md (only the test JVM gets a user namespace);
 #  4. checks the logging configuration of docs/troubleshooting.md: netns-junit's INFO lines show
 #     without it and are gone with it;
-#  5. checks that the Gradle snippets (no Gradle that runs JUnit 5 can be installed here) name the
+#  5. checks that the recipes of docs/java-in-topology.md are the samples' code (scripts/check-recipes.sh),
+#     and that the Gradle snippets (no Gradle that runs JUnit 5 can be installed here) name the
 #     same versions and settings as the pom.
 # Needs root (tests build namespaces; step 3 switches to nobody). MAVEN_OPTS=-Dmaven.repo.local=DIR
 # installs into another local repository than ~/.m2/repository.
@@ -23,6 +24,8 @@ chmod 755 "$work"
 [ -n "${KEEP_DOCS_WORK:-}" ] && echo "keeping $work" || trap 'rm -rf "$work"' EXIT
 snippets="$work/snippets"
 awk -v out="$snippets" -f scripts/docs/snippets.awk README.md docs/*.md
+# the recipes of docs/java-in-topology.md are lines of the samples (their tests run with the samples)
+scripts/check-recipes.sh
 summary=()
 failed=0
 

@@ -7,7 +7,8 @@ import java.util.OptionalLong;
 
 /**
  * How a {@link Link} misbehaves: any subset of delay, jitter, loss and rate; what is not set is
- * left untouched.
+ * left untouched. Values are checked when set: delay and jitter from 0 to {@link #MAX_DELAY one
+ * hour}, rates from {@link #MIN_RATE 1 kbit/s}, percentages from 0 to 100.
  *
  * <pre>{@code
  * red.link("eth0").impair(Impairment.builder()
@@ -20,6 +21,12 @@ import java.util.OptionalLong;
  */
 public final class Impairment {
 
+    /** The longest delay, and the widest jitter, an impairment accepts: one hour. */
+    public static final Duration MAX_DELAY = Duration.ofHours(1);
+
+    /** The lowest rate an impairment accepts: 1 kbit/s. */
+    public static final long MIN_RATE = 1000;
+
     private final Duration delay;
     private final Duration jitter;
     private final Double lossPercent;
@@ -29,8 +36,10 @@ public final class Impairment {
     private final double reorderPercent;
     private final double corruptPercent;
     private final double[] gilbertElliott;
+    private final boolean controlFrames;
 
     private Impairment(Builder builder) {
+        this.controlFrames = builder.controlFrames;
         this.duplicatePercent = builder.duplicate;
         this.reorderPercent = builder.reorder;
         this.corruptPercent = builder.corrupt;
@@ -95,6 +104,15 @@ public final class Impairment {
         return Optional.ofNullable(gilbertElliott == null ? null : gilbertElliott.clone());
     }
 
+    /**
+     * Whether loss, duplication and corruption also hit link-layer control frames: ARP, IPv6
+     * neighbour and router discovery, and every other frame that is not an IP packet. False
+     * unless set: by default they apply to IP traffic only (delay and rate apply to every frame).
+     */
+    public boolean controlFrames() {
+        return controlFrames;
+    }
+
     /** The same impairment with this seed (used to report the seed that was picked at random). */
     public Impairment withSeed(long newSeed) {
         Builder builder = new Builder();
@@ -106,6 +124,7 @@ public final class Impairment {
         builder.reorder = reorderPercent;
         builder.corrupt = corruptPercent;
         builder.gilbertElliott = gilbertElliott;
+        builder.controlFrames = controlFrames;
         builder.seed = newSeed;
         return new Impairment(builder);
     }
@@ -139,6 +158,9 @@ public final class Impairment {
                 .append(" % loss in bad ").append(gilbertElliott[2]).append(" % in good ").append(gilbertElliott[3])
                 .append(" %, ");
         }
+        if (controlFrames) {
+            text.append("control frames too, ");
+        }
         if (seed != null) {
             text.append("seed ").append(seed).append(", ");
         }
@@ -158,8 +180,19 @@ public final class Impairment {
         private double reorder;
         private double corrupt;
         private double[] gilbertElliott;
+        private boolean controlFrames;
 
         private Builder() {
+        }
+
+        /**
+         * Whether loss, duplication and corruption also hit ARP, IPv6 neighbour discovery and
+         * other non-IP frames (default false: only IP packets are lost, duplicated or corrupted,
+         * so that "30 % loss" means the test's traffic, not the neighbour lookup before it).
+         */
+        public Builder controlFrames(boolean included) {
+            this.controlFrames = included;
+            return this;
         }
 
         /** Sends this share of packets twice, in percent. */
@@ -199,15 +232,15 @@ public final class Impairment {
             return value;
         }
 
-        /** A one-way delay added to every packet. */
+        /** A one-way delay added to every packet, at most {@link #MAX_DELAY one hour}. */
         public Builder delay(Duration delay) {
-            this.delay = nonNegative(delay, "delay");
+            this.delay = bounded(delay, "delay");
             return this;
         }
 
-        /** A random variation of the delay, up to this much either way. */
+        /** A random variation of the delay, up to this much either way, at most {@link #MAX_DELAY one hour}. */
         public Builder jitter(Duration jitter) {
-            this.jitter = nonNegative(jitter, "jitter");
+            this.jitter = bounded(jitter, "jitter");
             return this;
         }
 
@@ -220,10 +253,11 @@ public final class Impairment {
             return this;
         }
 
-        /** Limits the rate to this many bits per second. */
+        /** Limits the rate to this many bits per second, at least {@link #MIN_RATE 1000}. */
         public Builder rate(long bitsPerSecond) {
-            if (bitsPerSecond <= 0) {
-                throw new NetnsException("Impairment rate must be positive bits per second, not " + bitsPerSecond);
+            if (bitsPerSecond < MIN_RATE) {
+                throw new NetnsException("Impairment rate must be at least " + MIN_RATE + " bits per second (1 kbit/s), not "
+                        + bitsPerSecond);
             }
             this.rate = bitsPerSecond;
             return this;
@@ -246,9 +280,12 @@ public final class Impairment {
             return new Impairment(this);
         }
 
-        private static Duration nonNegative(Duration value, String what) {
+        private static Duration bounded(Duration value, String what) {
             if (value == null || value.isNegative()) {
                 throw new NetnsException("Impairment " + what + " must be zero or positive, not " + value);
+            }
+            if (value.compareTo(MAX_DELAY) > 0) {
+                throw new NetnsException("Impairment " + what + " must be at most 1 hour, not " + value);
             }
             return value;
         }

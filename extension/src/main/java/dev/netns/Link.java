@@ -41,4 +41,17 @@ public interface Link {
 
     /** Removes any impairment of this interface; a no-op when there is none. */
     Link clearImpairment();
+
+    /**
+     * What the shaper of this interface did since it was impaired: frames seen, sent, lost,
+     * overflowed, refused by the kernel, held now, and why shaping stopped if it did.
+     * {@link ImpairmentStatistics#NONE} when the interface is not impaired.
+     *
+     * <pre>{@code
+     * ImpairmentStatistics stats = red.link("eth0").impairmentStatistics();
+     * assertThat(stats.failure()).isEmpty();
+     * assertThat(stats.lost()).isBetween(250L, 350L);
+     * }</pre>
+     */
+    ImpairmentStatistics impairmentStatistics();
 }

@@ -260,6 +260,11 @@ public class NetNsAssert extends AbstractAssert<NetNsAssert, NetNs> {
     }
 
     private NetNsAssert check(Runnable attempt) {
+        if (actual instanceof NamespaceHandle handle && !handle.shapingFailures().isEmpty()) {
+            // a shaper that stopped drops everything through its link: say so rather than time out
+            failWithMessage("Namespace '%s' cannot be checked: shaping stopped on an impaired link:%n%s", actual.name(),
+                    lines(handle.shapingFailures()));
+        }
         if (within == null) {
             attempt.run();
             return myself;

@@ -34,7 +34,7 @@ public @interface Impair {
     /** The interface, as {@code namespace:interface} ({@code "red:eth0"}). */
     String link();
 
-    /** A one-way delay: {@code "100ms"}, {@code "1.5s"}, {@code "250us"}; empty for none. */
+    /** A one-way delay: {@code "100ms"}, {@code "1.5s"}, {@code "250us"}, at most an hour; empty for none. */
     String delay() default "";
 
     /** The jitter around the delay, same units; empty for none. */
@@ -43,7 +43,7 @@ public @interface Impair {
     /** Percent of packets lost, 0 to 100. */
     double loss() default 0;
 
-    /** A rate limit: {@code "10mbit"}, {@code "1gbit"}, {@code "500kbit"}, or bits per second; empty for none. */
+    /** A rate limit: {@code "10mbit"}, {@code "1gbit"}, {@code "500kbit"}, or bits per second, at least 1kbit; empty for none. */
     String rate() default "";
 
     /** Percent of packets sent twice. */
@@ -54,6 +54,9 @@ public @interface Impair {
 
     /** Percent of packets with one bit flipped. */
     double corrupt() default 0;
+
+    /** Whether loss, duplication and corruption also hit ARP, IPv6 neighbour discovery and other non-IP frames. */
+    boolean controlFrames() default false;
 
     /** The seed of the random choices; {@link #RANDOM_SEED} picks one and reports it. */
     long seed() default RANDOM_SEED;

@@ -2,6 +2,8 @@ package dev.netns.junit;
 
 import dev.netns.Impairment;
 import dev.netns.NetnsException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -35,6 +37,9 @@ final class ImpairAnnotation {
             if (impair.corrupt() != 0) {
                 builder.corrupt(impair.corrupt());
             }
+            if (impair.controlFrames()) {
+                builder.controlFrames(true);
+            }
             if (impair.seed() != Impair.RANDOM_SEED) {
                 builder.seed(impair.seed());
             }
@@ -52,7 +57,11 @@ final class ImpairAnnotation {
             if (value.endsWith(unit[0])) {
                 String number = value.substring(0, value.length() - unit[0].length()).strip();
                 if (number.matches("[0-9]+(\\.[0-9]+)?")) {
-                    return Duration.ofNanos(Math.round(Double.parseDouble(number) * Long.parseLong(unit[1])));
+                    BigDecimal nanos = new BigDecimal(number).multiply(new BigDecimal(unit[1]));
+                    if (nanos.compareTo(BigDecimal.valueOf(Impairment.MAX_DELAY.toNanos())) > 0) {
+                        throw new IllegalArgumentException("'" + text + "' is too long: delays and jitter are at most 1 hour");
+                    }
+                    return Duration.ofNanos(nanos.setScale(0, RoundingMode.HALF_UP).longValueExact());
                 }
             }
         }
@@ -67,7 +76,12 @@ final class ImpairAnnotation {
             if (value.endsWith(unit[0])) {
                 String number = value.substring(0, value.length() - unit[0].length()).strip();
                 if (number.matches("[0-9]+(\\.[0-9]+)?")) {
-                    return Math.round(Double.parseDouble(number) * Long.parseLong(unit[1]));
+                    BigDecimal bits = new BigDecimal(number).multiply(new BigDecimal(unit[1]));
+                    if (bits.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                        throw new IllegalArgumentException("'" + text + "' is too large a rate (at most " + Long.MAX_VALUE
+                                + " bits per second)");
+                    }
+                    return bits.setScale(0, RoundingMode.HALF_UP).longValueExact();
                 }
             }
         }

@@ -51,6 +51,10 @@ final class TopologyDeclarations {
             addElement(current, "class " + current.getSimpleName());
         }
         for (Class<?> current : chain) {
+            AnnotationSupport.findAnnotation(current, RunIn.class)
+                    .ifPresent(runIn -> reference(runIn.value(), runIn, "class " + current.getSimpleName()));
+        }
+        for (Class<?> current : chain) {
             for (Field field : AnnotationSupport.findAnnotatedFields(current, Namespace.class, field -> true,
                     HierarchyTraversalMode.TOP_DOWN)) {
                 reference(AnnotationSupport.findAnnotation(field, Namespace.class).orElseThrow(),
@@ -63,6 +67,7 @@ final class TopologyDeclarations {
     /** Reads a test method's declarations and the namespaces its parameters name. */
     TopologyDeclarations addMethod(Method method) {
         addElement(method, where(method));
+        AnnotationSupport.findAnnotation(method, RunIn.class).ifPresent(runIn -> reference(runIn.value(), runIn, where(method)));
         return addParameterReferences(method);
     }
 
@@ -132,8 +137,17 @@ final class TopologyDeclarations {
 
     private void reference(Namespace namespace, String where) {
         if (namespaces.add(namespace.value())) {
-            injectedOnly.put(namespace.value(), where);
+            injectedOnly.put(namespace.value(), "@Namespace(\"" + namespace.value() + "\") on " + where);
             origin(namespace, where).namespace(namespace.value(), namespace.forwarding());
+            builder.origin(null);
+        }
+    }
+
+    /** A namespace that {@code annotation} ({@link RunIn}) names: declared if nothing else declares it. */
+    private void reference(String name, Annotation annotation, String where) {
+        if (namespaces.add(name)) {
+            injectedOnly.put(name, "@RunIn(\"" + name + "\") on " + where);
+            origin(annotation, where).namespace(name);
             builder.origin(null);
         }
     }
@@ -147,7 +161,7 @@ final class TopologyDeclarations {
         injectedOnly.forEach((name, where) -> {
             for (String declared : declaredNames) {
                 if (!declared.equals(name) && Spelling.distance(name, declared) <= 2) {
-                    throw new NetnsException("@Namespace(\"" + name + "\") on " + where + " names a namespace "
+                    throw new NetnsException(where + " names a namespace "
                             + "that nothing declares; did you mean '" + declared + "'? (To declare a new empty "
                             + "namespace on purpose, add @Namespace(\"" + name + "\") to the class.)");
                 }

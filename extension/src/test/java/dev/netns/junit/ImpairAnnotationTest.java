@@ -2,6 +2,9 @@ package dev.netns.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.netns.NetnsException;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -19,5 +22,21 @@ class ImpairAnnotationTest {
         assertThat(ImpairAnnotation.rate("64000")).isEqualTo(64_000);
         assertThatIllegalArgumentException().isThrownBy(() -> ImpairAnnotation.duration("100")).withMessageContaining("100ms");
         assertThatIllegalArgumentException().isThrownBy(() -> ImpairAnnotation.rate("fast")).withMessageContaining("10mbit");
+    }
+
+    @Test
+    void textValuesMeetTheSameLimitsAsTheBuilder() {
+        Impair huge = Fixture.class.getAnnotation(Impair.class);
+        assertThatThrownBy(() -> ImpairAnnotation.toImpairment(huge, "@Impair on Fixture"))
+                .isInstanceOf(NetnsException.class).hasMessageContaining("@Impair on Fixture")
+                .hasMessageContaining("at most 1 hour");
+        assertThatIllegalArgumentException().isThrownBy(() -> ImpairAnnotation.rate("99999999999999999999gbit"))
+                .withMessageContaining("too large");
+        assertThatIllegalArgumentException().isThrownBy(() -> ImpairAnnotation.duration("99999999999999999999999999s"))
+                .withMessageContaining("at most 1 hour");
+    }
+
+    @Impair(link = "red:eth0", delay = "99999999999999999999s")
+    private static final class Fixture {
     }
 }

@@ -47,6 +47,8 @@ public final class NamespaceThread implements AutoCloseable {
     private FutureTask<Void> creation;
     private int namespaceFd = -1;
     private long inode;
+    private NamespaceIdentity identity;
+    private volatile long tid;
     private NetlinkSocket netlink;
     private volatile boolean closed;
 
@@ -82,7 +84,9 @@ public final class NamespaceThread implements AutoCloseable {
         namespace.creation = new FutureTask<>(() -> {
             Libc.unshare(Libc.CLONE_NEWNET);
             namespace.namespaceFd = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
-            namespace.inode = ((Number) Files.getAttribute(namespace.path(), "unix:ino")).longValue();
+            namespace.identity = NamespaceIdentity.ofCallingThread();
+            namespace.inode = namespace.identity.inode();
+            namespace.tid = ownTid();
             namespace.netlink = NetlinkSocket.open();
             new RouteNetlink(namespace.netlink).setUp("lo", true);
             for (NamespaceSysctls.Setting setting : NamespaceSysctls.atCreation(forwarding)) {
@@ -126,18 +130,38 @@ public final class NamespaceThread implements AutoCloseable {
         return realName;
     }
 
-    /** A file naming the namespace while it is open, usable as {@code nsenter --net=PATH}. */
+    /**
+     * A file naming the namespace while it is open, usable as {@code nsenter --net=PATH}: the
+     * namespace file of its own thread ({@code /proc/PID/task/TID/ns/net}), which disappears
+     * when the thread ends at close. Unlike a descriptor number, which the JVM soon gives to
+     * something else (another topology's namespace, say), a thread id is handed out again only
+     * after the kernel has cycled through every other pid.
+     */
     public Path path() {
         if (closed) {
-            // the descriptor number may name another namespace by now
             throw closedError();
         }
-        return Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd", Integer.toString(namespaceFd));
+        return Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "task", Long.toString(tid), "ns", "net");
     }
 
     /** The namespace's inode number, which identifies it machine-wide while it exists. */
     public long inode() {
         return inode;
+    }
+
+    /** The namespace's inode and cookie, which identify it even after it is gone. */
+    public NamespaceIdentity identity() {
+        return identity;
+    }
+
+    /** The kernel's id of the namespace's thread (for its {@code /proc/self/task/TID} entries). */
+    public long tid() {
+        return tid;
+    }
+
+    private static long ownTid() throws IOException {
+        // "/proc/thread-self" links to "PID/task/TID"
+        return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
     }
 
     /**
@@ -171,6 +195,31 @@ public final class NamespaceThread implements AutoCloseable {
     /** The file descriptor that holds the namespace, for handing it to the kernel. */
     public int fd() {
         return namespaceFd;
+    }
+
+    /**
+     * Moves the calling thread into this namespace for good ({@code setns}): a thread made to live
+     * here, not a borrowed or pooled one. Checked under the lock that closing takes, so the
+     * descriptor still names this namespace when it is used.
+     *
+     * @throws NetnsException when the namespace is closed
+     */
+    public void enterForGood() {
+        synchronized (tasks) {
+            if (closed) {
+                throw closedError();
+            }
+            try {
+                Libc.setns(namespaceFd, Libc.CLONE_NEWNET);
+            } catch (KernelException e) {
+                throw e.during("enter network namespace " + realName);
+            }
+        }
+    }
+
+    /** Whether the namespace is closed (its topology torn down). */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Whether the calling thread is this namespace's own thread. */

@@ -1,6 +1,7 @@
 package dev.netns.internal.program;
 
 import dev.netns.Program;
+import dev.netns.internal.namespace.HomeNamespace;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
 import java.io.File;
@@ -30,9 +31,7 @@ final class OutputFile implements AutoCloseable {
     private static final long TAIL = Program.OUTPUT_TAIL_BYTES;
     private static final Set<OutputFile> OPEN = ConcurrentHashMap.newKeySet();
     private static final ScheduledThreadPoolExecutor TRIMMER = new ScheduledThreadPoolExecutor(1, task -> {
-        Thread thread = new Thread(task, "netns-output-trimmer");
-        thread.setDaemon(true);
-        return thread;
+        return HomeNamespace.thread(task, "netns-output-trimmer");
     });
     private static final AtomicBoolean TRIMMING = new AtomicBoolean();
 

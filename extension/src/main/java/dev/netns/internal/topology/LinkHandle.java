@@ -1,6 +1,7 @@
 package dev.netns.internal.topology;
 
 import dev.netns.Impairment;
+import dev.netns.ImpairmentStatistics;
 import dev.netns.Link;
 import dev.netns.LinkInfo;
 import dev.netns.NetnsException;
@@ -73,6 +74,11 @@ final class LinkHandle implements Link {
     public Link clearImpairment() {
         namespace.clearImpairment(name);
         return this;
+    }
+
+    @Override
+    public ImpairmentStatistics impairmentStatistics() {
+        return namespace.impairmentStatistics(name);
     }
 
     @Override

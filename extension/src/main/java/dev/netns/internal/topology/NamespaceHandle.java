@@ -4,6 +4,7 @@ import dev.netns.AddressInfo;
 import dev.netns.Capture;
 import dev.netns.Command;
 import dev.netns.Impairment;
+import dev.netns.ImpairmentStatistics;
 import dev.netns.Link;
 import dev.netns.LinkInfo;
 import dev.netns.NeighbourInfo;
@@ -12,21 +13,32 @@ import dev.netns.NetnsException;
 import dev.netns.PingResult;
 import dev.netns.Program;
 import dev.netns.RouteInfo;
+import dev.netns.SocketInfo;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
+import dev.netns.internal.model.Timeouts;
 import dev.netns.internal.model.Spelling;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.IcmpPing;
+import dev.netns.internal.namespace.NamespaceProcesses;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
+import dev.netns.internal.namespace.TopologyCgroup;
 import dev.netns.internal.netlink.NetlinkInspector;
+import dev.netns.internal.netlink.NetlinkSocket;
+import dev.netns.internal.netlink.SockDiag;
+import dev.netns.internal.placement.NamespacePlacement;
 import dev.netns.internal.program.CommandBuilder;
 import dev.netns.internal.program.ProgramRunner;
 import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.traffic.LinkShaper;
 import dev.netns.internal.traffic.PacketRecorder;
+import java.io.IOException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -36,9 +48,12 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
 
 /** The {@link NetNs} of a running topology: a logical name over a {@link NamespaceThread}. */
 public final class NamespaceHandle implements NetNs, AutoCloseable {
@@ -55,17 +70,19 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private final List<PacketRecorder> captures = new CopyOnWriteArrayList<>();
     private final Supplier<HostsFile> hostsFile;
     private final Map<String, NamespaceHandle> peers;
+    private final NamespacePlacement placement;
 
     NamespaceHandle(String name, NetlinkNamespaceKernel kernel, NamespaceAddresses declared,
-            Map<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile) {
+            Map<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile, Supplier<TopologyCgroup> cgroup) {
         this.peers = peers;
         this.hostsFile = hostsFile;
         this.name = name;
         this.kernel = kernel;
         this.thread = kernel.thread();
         this.declared = declared;
-        this.programs = new ProgramRunner(this.thread, name);
+        this.programs = new ProgramRunner(this.thread, name, cgroup);
         this.inode = this.thread.inode();
+        this.placement = new NamespacePlacement(this.thread, name);
     }
 
     @Override
@@ -127,8 +144,14 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         }
         String resolved = resolve(address, "ping from namespace '" + name + "'");
         IpAddress target = IpAddress.parse(resolved);
+        if (target.isUnspecified()) {
+            // the kernel delivers an echo to 0.0.0.0 or :: to the sender itself: "reachable" would be a lie
+            throw new NetnsException("ping " + resolved + " from namespace '" + name + "': " + resolved + " is the "
+                    + "unspecified address, which names no host; ping an address of the topology");
+        }
+        Duration wait = Timeouts.clamp(timeout);
         try {
-            IcmpPing.Outcome outcome = thread.runUnchecked(() -> IcmpPing.ping(target, timeout));
+            IcmpPing.Outcome outcome = thread.runUnchecked(() -> IcmpPing.ping(target, wait));
             return new PingResult(name, resolved, outcome.reachable(), outcome.description(),
                     java.util.Optional.ofNullable(outcome.roundTrip()));
         } catch (KernelException e) {
@@ -223,7 +246,8 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
 
     @Override
     public List<LinkInfo> links() {
-        return inspect(NetlinkInspector::links);
+        // the shaper's own devices are not the topology's: never listed, never impairable
+        return inspect(NetlinkInspector::links).stream().filter(link -> !LinkShaper.isShaperDevice(link.name())).toList();
     }
 
     @Override
@@ -239,6 +263,52 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     @Override
     public List<NeighbourInfo> neighbours() {
         return inspect(NetlinkInspector::neighbours);
+    }
+
+    @Override
+    public void pause() {
+        NamespaceProcesses.stopAll(Set.of(inode));
+    }
+
+    @Override
+    public void resume() {
+        NamespaceProcesses.continueAll(Set.of(inode));
+    }
+
+    @Override
+    public List<SocketInfo> sockets() {
+        return socketEntries().stream().map(SockDiag.Entry::info).toList();
+    }
+
+    /** The TCP and UDP sockets with what names each to the kernel, read on the namespace's thread. */
+    public List<SockDiag.Entry> socketEntries() {
+        try {
+            return thread.runUnchecked(() -> {
+                try (NetlinkSocket socket = SockDiag.open()) {
+                    return SockDiag.dump(socket);
+                }
+            });
+        } catch (KernelException e) {
+            throw new NetnsException("namespace '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Breaks these sockets' connections with {@code SOCK_DESTROY}; those already gone are skipped. */
+    public void destroySockets(List<SockDiag.Entry> entries) {
+        thread.runUnchecked(() -> {
+            try (NetlinkSocket socket = SockDiag.open()) {
+                for (SockDiag.Entry entry : entries) {
+                    try {
+                        SockDiag.destroy(socket, entry);
+                    } catch (KernelException e) {
+                        if (e.errno() != Errno.ENOENT) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     private <T> T inspect(Function<NetlinkInspector, T> reading) {
@@ -258,6 +328,51 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return thread.run(action);
     }
 
+    @Override
+    public ThreadFactory threadFactory() {
+        entered = true;
+        return placement.threadFactory();
+    }
+
+    @Override
+    public SocketFactory socketFactory() {
+        return placement.socketFactory();
+    }
+
+    @Override
+    public ServerSocketFactory serverSocketFactory() {
+        return placement.serverSocketFactory();
+    }
+
+    @Override
+    public SocketChannel openSocketChannel() throws IOException {
+        return placement.openSocketChannel();
+    }
+
+    @Override
+    public ServerSocketChannel openServerSocketChannel() throws IOException {
+        return placement.openServerSocketChannel();
+    }
+
+    @Override
+    public DatagramChannel openDatagramChannel() throws IOException {
+        return placement.openDatagramChannel();
+    }
+
+    @Override
+    public Command java(Class<?> mainClass, String... args) {
+        CommandBuilder builder = CommandBuilder.java(programs, name, mainClass, args);
+        entered = true;
+        giveProgramsTheHostsFile();
+        return builder;
+    }
+
+    /** Threads of this namespace for the extension's own use ({@code @RunIn}), named {@code prefix-<n>}. */
+    public ThreadFactory threadFactory(String prefix) {
+        entered = true;
+        return placement.threadFactory(prefix);
+    }
+
     private final Map<String, LinkShaper> shapers = new ConcurrentHashMap<>();
     private static final RandomGenerator SEEDS = new SecureRandom();
 
@@ -266,24 +381,95 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
      * shaper, later calls change the shaper in place. Without a seed, one is picked and logged.
      */
     synchronized void impair(String interfaceName, Impairment impairment) {
-        long seed = impairment.seed().orElseGet(SEEDS::nextLong);
-        Impairment seeded = impairment.seed().isPresent() ? impairment : impairment.withSeed(seed);
-        LinkShaper shaper = shapers.get(interfaceName);
-        if (shaper == null) {
-            shapers.put(interfaceName, LinkShaper.start(this, thread, interfaceName, seeded, seed));
-        } else {
-            shaper.update(seeded, seed);
+        if ("lo".equals(interfaceName)) {
+            // redirecting loopback into a shaper breaks the namespace's own 127.0.0.1 traffic
+            throw new NetnsException("impair lo of namespace '" + name + "': the loopback interface cannot be impaired "
+                    + "(traffic to the namespace's own addresses never leaves it); impair the cable's interface instead");
         }
-        System.getLogger(NamespaceHandle.class.getName()).log(System.Logger.Level.INFO, "impaired " + name + ":"
-                + interfaceName + " with " + seeded + "; Impairment.builder()...seed(" + seed + ") replays the same choices");
+        Impairment seeded = seeded(impairment);
+        shaperOf(interfaceName).impairLink(seeded);
+        logImpaired(interfaceName, "", seeded);
     }
 
-    /** Removes the impairment of {@code interfaceName}, if any. */
+    /** Removes the impairment of {@code interfaceName}, if any; pair impairments through it stay. */
     synchronized void clearImpairment(String interfaceName) {
-        LinkShaper shaper = shapers.remove(interfaceName);
+        LinkShaper shaper = shapers.get(interfaceName);
+        if (shaper != null && shaper.failure().isPresent()) {
+            shaper = shaperOf(interfaceName);
+        }
         if (shaper != null) {
+            shaper.impairLink(null);
+            closeIfIdle(interfaceName, shaper);
+        }
+    }
+
+    /**
+     * Impairs the IP packets this namespace sends from one of {@code sources} to one of
+     * {@code destinations} (the addresses of namespace {@code peer}), on every interface they may
+     * leave by; {@code null} removes that impairment.
+     */
+    synchronized void impairPair(String peer, List<IpAddress> sources, List<IpAddress> destinations,
+            Impairment impairment) {
+        Impairment seeded = impairment == null ? null : seeded(impairment);
+        for (String interfaceName : egressInterfaces()) {
+            LinkShaper shaper = seeded == null ? shapers.get(interfaceName) : shaperOf(interfaceName);
+            if (shaper != null) {
+                shaper.impairPair(peer, sources, destinations, seeded);
+                closeIfIdle(interfaceName, shaper);
+            }
+        }
+        if (seeded != null) {
+            logImpaired("*", " to '" + peer + "'", seeded);
+        }
+    }
+
+    /**
+     * The interfaces this namespace's own packets leave by: all but loopback and bridge ports
+     * (what the namespace sends through a bridge of its own leaves by the bridge device first).
+     */
+    private List<String> egressInterfaces() {
+        return links().stream().filter(link -> !link.name().equals("lo") && link.master() == null)
+                .map(LinkInfo::name).toList();
+    }
+
+    private Impairment seeded(Impairment impairment) {
+        return impairment.seed().isPresent() ? impairment : impairment.withSeed(SEEDS.nextLong());
+    }
+
+    /** The interface's shaper, opened if there is none, replaced if its shaping stopped. */
+    private LinkShaper shaperOf(String interfaceName) {
+        LinkShaper shaper = shapers.computeIfAbsent(interfaceName, name -> LinkShaper.open(this, thread, name));
+        if (shaper.failure().isPresent()) {
+            shapers.remove(interfaceName);
+            shaper = LinkShaper.replacing(shaper);
+            shapers.put(interfaceName, shaper);
+        }
+        return shaper;
+    }
+
+    /** What the shaper of {@code interfaceName} did; {@link ImpairmentStatistics#NONE} when it is not impaired. */
+    ImpairmentStatistics impairmentStatistics(String interfaceName) {
+        LinkShaper shaper = shapers.get(interfaceName);
+        return shaper == null ? ImpairmentStatistics.NONE : shaper.statistics();
+    }
+
+    /** Why shaping stopped on each interface where it did: "red:eth0: reason". */
+    public List<String> shapingFailures() {
+        return shapers.entrySet().stream().filter(entry -> entry.getValue().failure().isPresent())
+                .map(entry -> name + ":" + entry.getKey() + ": " + entry.getValue().failure().orElseThrow()).toList();
+    }
+
+    private void closeIfIdle(String interfaceName, LinkShaper shaper) {
+        if (shaper.idle()) {
+            shapers.remove(interfaceName);
             shaper.close();
         }
+    }
+
+    private void logImpaired(String interfaceName, String pair, Impairment seeded) {
+        System.getLogger(NamespaceHandle.class.getName()).log(System.Logger.Level.INFO, "impaired " + name + ":"
+                + interfaceName + pair + " with " + seeded + "; Impairment.builder()...seed(" + seeded.seed().orElseThrow()
+                + ") replays the same choices");
     }
 
     /** The impaired links, with their impairments and seeds, for reports. */
@@ -318,9 +504,9 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         onThread(() -> kernel.setUp(interfaceName, up));
     }
 
-    /** Replaces this namespace's partition rules: every packet from or to one of {@code blocked} is dropped. */
-    void applyPartitions(Set<IpAddress> blocked) {
-        onThread(() -> kernel.applyPartitions(blocked));
+    /** Replaces this namespace's partition rules: drops from {@code dropFrom}, rejects to {@code rejectTo}. */
+    void applyPartitions(Set<IpAddress> dropFrom, Set<IpAddress> rejectTo) {
+        onThread(() -> kernel.applyPartitions(dropFrom, rejectTo));
     }
 
     /** The kernel side of this namespace, for the topology's own work. */
@@ -356,10 +542,16 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
 
     /** First half of {@link #close()}: kills the programs and asks the thread to end, without waiting. */
     void beginClose() {
+        placement.close();
         shapers.values().forEach(LinkShaper::abandon);
         programs.killAll();
         captures.forEach(PacketRecorder::close);
         thread.requestStop();
+    }
+
+    /** Deletes the files of the captures (the topology's close; a kept topology keeps them). */
+    void discardCaptures() {
+        captures.forEach(PacketRecorder::discard);
     }
 
     /** Second half of {@link #close()}: waits for the thread to release the namespace. */

@@ -1,19 +1,28 @@
 package dev.netns.internal.traffic;
 
+import com.sun.jna.Memory;
 import dev.netns.ExecResult;
 import dev.netns.Impairment;
+import dev.netns.ImpairmentStatistics;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
+import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.netlink.RouteNetlink;
+import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
+import dev.netns.internal.system.PacketIo;
 import dev.netns.internal.system.Sysctl;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.PriorityQueue;
+import java.util.List;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,9 +41,17 @@ public final class LinkShaper implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LinkShaper.class.getName());
     private static final AtomicInteger SHAPER_NUMBERS = new AtomicInteger();
-    private static final int QUEUE_LIMIT = 10_000;
-    private static final int MAX_FRAME = 65_536;
+    /** The largest frame: an MTU of 65535 plus the Ethernet header and a VLAN tag. */
+    private static final int MAX_FRAME = 65_535 + 18;
+    /** The shaper's own devices take the largest MTU a veth has, so any cable MTU fits, also after a change. */
+    private static final int SHAPER_MTU = 65_535;
+    private static final int RECEIVE_BATCH = 64;
+    private static final long POLL_NANOS = 50_000_000L;
     private static final int EINTR = 4;
+    private static final int SO_RCVBUF = 8;
+    private static final int SO_RCVBUFFORCE = 33;
+    private static final int RECEIVE_BUFFER = 8 << 20;
+    private static final long DROP_CHECK_NANOS = 20_000_000L;
 
     private final NetNs namespace;
     private final NamespaceThread namespaceThread;
@@ -43,11 +60,34 @@ public final class LinkShaper implements AutoCloseable {
     private final int receiveFd;
     private final int packetFd;
     private final Thread thread;
-    private volatile ShapingDecisions decisions;
-    private volatile Impairment impairment;
+    private volatile ShaperRules rules = ShaperRules.NONE;
+    private List<List<String>> filterSpecs = List.of();
+    private List<Integer> filterPriorities = List.of();
+    private int priorityCounter;
     private volatile boolean stopping;
-    private long dropped;
-    private long sent;
+
+    // written by the shaper thread only, read by anyone
+    private volatile long frames;
+    private volatile long sent;
+    private volatile long lost;
+    private volatile long overflowed;
+    private volatile long sendErrors;
+    private volatile String lastSendError = "";
+    private volatile long duplicated;
+    private volatile long corrupted;
+    private volatile int heldCount;
+    private volatile long heldBytes;
+    private volatile String failure;
+    private volatile KernelLoss kernelLoss;
+    private boolean dropDeviceMade;
+    private volatile long kernelFrames;
+    private volatile long kernelLost;
+
+    // the shaper thread's own
+    private final HeldFrames held = new HeldFrames(HeldFrames.DEFAULT_CAPACITY);
+    private final Map<ShaperRule, RateBucket> buckets = new IdentityHashMap<>();
+    private long order;
+    private long lastDropCheck;
 
     private LinkShaper(NetNs namespace, NamespaceThread namespaceThread, String interfaceName, String shaperLink, int receiveFd, int packetFd) {
         this.namespace = namespace;
@@ -60,23 +100,139 @@ public final class LinkShaper implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Redirects the interface's egress through a new shaper applying {@code impairment} with {@code seed}. */
-    public static LinkShaper start(NetNs namespace, NamespaceThread namespaceThread, String interfaceName, Impairment impairment, long seed) {
+    /**
+     * Opens a shaper for the interface: its devices and thread, and a {@code clsact} qdisc with no
+     * filter yet, so nothing is redirected until {@link #impairLink} or {@link #impairPair} sets a rule.
+     */
+    public static LinkShaper open(NetNs namespace, NamespaceThread namespaceThread, String interfaceName) {
         String shaperLink = "njshape" + SHAPER_NUMBERS.incrementAndGet();
         int[] fds = namespaceThread.runUnchecked(() -> openDevices(interfaceName, shaperLink, namespace, namespaceThread));
         LinkShaper shaper = new LinkShaper(namespace, namespaceThread, interfaceName, shaperLink, fds[0], fds[1]);
-        shaper.update(impairment, seed);
         try {
             tc(namespace, "qdisc", "add", "dev", interfaceName, "clsact");
-            tc(namespace, "filter", "add", "dev", interfaceName, "egress", "protocol", "all", "u32", "match", "u32", "0", "0",
-                    "action", "mirred", "egress", "redirect", "dev", shaperLink);
         } catch (NetnsException e) {
             shaper.closeDevices();
-            tcQuietly(namespace, "qdisc", "del", "dev", interfaceName, "clsact");
+            shaper.deleteShaperLink();
             throw e;
         }
         shaper.thread.start();
         return shaper;
+    }
+
+    /**
+     * Sets the impairment of everything leaving the interface ({@code seeded} carries its seed),
+     * or removes it ({@code null}); pair rules keep precedence for their packets.
+     */
+    public synchronized void impairLink(Impairment seeded) {
+        ShaperRule link = seeded == null ? null : rule("link", seeded, List.of(), List.of());
+        apply(new ShaperRules(link, rules.pairs()));
+    }
+
+    /**
+     * Sets the impairment of the IP packets from one of {@code sources} to one of
+     * {@code destinations} leaving the interface, named {@code pair}, or removes it ({@code null}).
+     * Other packets are untouched by it.
+     */
+    public synchronized void impairPair(String pair, List<IpAddress> sources, List<IpAddress> destinations,
+            Impairment seeded) {
+        List<ShaperRule> pairs = new ArrayList<>(rules.pairs());
+        pairs.removeIf(rule -> rule.name().equals(pair));
+        if (seeded != null) {
+            pairs.add(rule(pair, seeded, bytes(sources), bytes(destinations)));
+        }
+        apply(new ShaperRules(rules.link(), pairs));
+    }
+
+    /** Whether {@code interfaceName} is one of the shapers' own devices, not the topology's. */
+    public static boolean isShaperDevice(String interfaceName) {
+        return interfaceName.startsWith("njshape");
+    }
+
+    /** Whether no impairment is left on this interface (then the shaper should be closed). */
+    public synchronized boolean idle() {
+        return rules.isEmpty();
+    }
+
+    private static ShaperRule rule(String name, Impairment seeded, List<byte[]> sources, List<byte[]> destinations) {
+        return new ShaperRule(name, seeded, new ShapingDecisions(seeded, seeded.seed().orElse(0)), sources, destinations);
+    }
+
+    private static List<byte[]> bytes(List<IpAddress> addresses) {
+        return addresses.stream().map(IpAddress::bytes).toList();
+    }
+
+    /**
+     * Puts new rules in force: first the new redirect filters are added, then the old ones
+     * removed, so no packet that both sets impair slips through in between.
+     */
+    private void apply(ShaperRules next) {
+        KernelLoss kernel = null;
+        if (next.pairs().isEmpty() && next.link() != null && LossProgram.handles(next.link().impairment())) {
+            try {
+                kernel = namespaceThread.runUnchecked(() -> KernelLoss.attach(interfaceName, next.link(), dropDevice()));
+            } catch (KernelException e) {
+                // e.g. no CAP_BPF in a rootless run: the shaper thread decides the same losses, more slowly
+                LOG.log(System.Logger.Level.DEBUG, "loss in the kernel unavailable on " + namespace.name() + ":"
+                        + interfaceName + " (" + e.getMessage() + "); through the shaper thread instead");
+            }
+        }
+        List<List<String>> wanted = kernel != null ? List.of() : ShaperFilters.of(next);
+        List<Integer> added = new ArrayList<>();
+        this.rules = next;
+        if (!wanted.equals(filterSpecs)) {
+            try {
+                for (List<String> filter : wanted) {
+                    int priority = nextPriority();
+                    tc(namespace, ShaperFilters.addCommand(interfaceName, priority, filter, shaperLink));
+                    added.add(priority);
+                }
+            } catch (NetnsException e) {
+                added.forEach(priority -> tcQuietly(namespace, ShaperFilters.deleteCommand(interfaceName, priority)));
+                if (kernel != null) {
+                    kernel.close();
+                }
+                throw e;
+            }
+            for (int priority : filterPriorities) {
+                tcQuietly(namespace, ShaperFilters.deleteCommand(interfaceName, priority));
+            }
+            filterPriorities = added;
+            filterSpecs = wanted;
+        }
+        closeKernelLoss();
+        kernelLoss = kernel;
+    }
+
+    /**
+     * On the namespace's thread: a veth pair of the shaper's own that stays down, where the kernel's
+     * loss program sends lost packets to vanish (made on first use).
+     */
+    private String dropDevice() {
+        String name = shaperLink + "x";
+        if (!dropDeviceMade) {
+            namespaceThread.routeNetlink().createVeth(name, name + "p", namespaceThread.fd());
+            dropDeviceMade = true;
+        }
+        return name;
+    }
+
+    /** Detaches the kernel's loss program, if any, keeping its counts. */
+    private void closeKernelLoss() {
+        KernelLoss old = kernelLoss;
+        if (old != null) {
+            kernelFrames += old.frames();
+            kernelLost += old.lost();
+            old.close();
+            kernelLoss = null;
+        }
+    }
+
+    /** A filter priority not in use (each filter has its own; tc's are 16 bits). */
+    private int nextPriority() {
+        do {
+            priorityCounter = priorityCounter % 60_000 + 1;
+        } while (filterPriorities.contains(priorityCounter));
+        return priorityCounter;
     }
 
     /**
@@ -102,6 +258,7 @@ public final class LinkShaper implements AutoCloseable {
             // the kernel segments and checksums what it hands to the feed end, so whole frames come out
             Ethtool.disableOffloads(feed);
             for (String end : new String[] {feed, exit}) {
+                netlink.setMtuAndMac(end, SHAPER_MTU, null);
                 if (Sysctl.exists("net/ipv6/conf/" + end + "/disable_ipv6")) {
                     // these ends only carry the redirected frames: no chatter of their own
                     Sysctl.set("net/ipv6/conf/" + end + "/disable_ipv6", "1");
@@ -109,6 +266,7 @@ public final class LinkShaper implements AutoCloseable {
                 netlink.setUp(end, true);
             }
             int receive = packetSocket(Libc.if_nametoindex(exit), Libc.ETH_P_ALL);
+            growReceiveBuffer(receive);
             int send;
             try {
                 send = packetSocket(index, 0);
@@ -128,6 +286,19 @@ public final class LinkShaper implements AutoCloseable {
         }
     }
 
+    /** Room for bursts of large frames: forced past rmem_max where allowed, else as much as it allows. */
+    private static void growReceiveBuffer(int fd) {
+        try {
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, SO_RCVBUFFORCE, new int[] {RECEIVE_BUFFER}, 4);
+        } catch (KernelException notPrivileged) {
+            try {
+                Libc.setsockopt(fd, Libc.SOL_SOCKET, SO_RCVBUF, new int[] {RECEIVE_BUFFER}, 4);
+            } catch (KernelException ignored) {
+                // the default buffer still works, with less room for bursts
+            }
+        }
+    }
+
     /** An AF_PACKET socket bound to an interface; {@code protocol} 0 receives nothing (send only). */
     private static int packetSocket(int interfaceIndex, int protocol) {
         int networkOrder = ((protocol & 0xff) << 8) | ((protocol >>> 8) & 0xff);
@@ -144,35 +315,55 @@ public final class LinkShaper implements AutoCloseable {
         }
     }
 
-    /** Changes the impairment in place: the redirect and the interface stay as they are. */
-    public void update(Impairment newImpairment, long seed) {
-        this.decisions = new ShapingDecisions(newImpairment, seed);
-        this.impairment = newImpairment;
+    /** What the shaper did so far, and why it stopped if it did. */
+    public ImpairmentStatistics statistics() {
+        KernelLoss kernel = kernelLoss;
+        long inKernel = kernelFrames + (kernel == null ? 0 : kernel.frames());
+        long lostInKernel = kernelLost + (kernel == null ? 0 : kernel.lost());
+        // the kernel's frames are decided there: lost ones are counted, the others go on at once
+        return new ImpairmentStatistics(frames + inKernel, sent + inKernel - lostInKernel, lost + lostInKernel, overflowed, sendErrors, lastSendError, duplicated, corrupted,
+                heldCount, heldBytes, Optional.ofNullable(failure));
     }
 
-    /** The impairment in force, with its seed. */
-    Impairment impairment() {
-        return impairment;
+    /** Why shaping stopped, if it did. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * A new shaper for the same interface with the rules of {@code failed}, whose shaping stopped;
+     * {@code failed} is closed. Frames it held are lost, its counts start again.
+     */
+    public static LinkShaper replacing(LinkShaper failed) {
+        LOG.log(System.Logger.Level.INFO, "the shaper of " + failed.namespace.name() + ":" + failed.interfaceName
+                + " is replaced after: " + failed.failure);
+        ShaperRules rules = failed.rules;
+        failed.close();
+        LinkShaper fresh = open(failed.namespace, failed.namespaceThread, failed.interfaceName);
+        synchronized (fresh) {
+            fresh.apply(rules);
+        }
+        return fresh;
     }
 
     private void run() {
         byte[] buffer = new byte[MAX_FRAME];
-        PriorityQueue<Pending> queue = new PriorityQueue<>();
-        long order = 0;
-        long nextFree = 0;
+        Memory landing = new Memory(MAX_FRAME);
         int[] pollfd = new int[2];
         long[] timeout = new long[2];
+        ShaperRules seen = null;
         try {
             while (!stopping) {
-                long now = System.nanoTime();
-                long waitNanos = 50_000_000L;
-                if (!queue.isEmpty()) {
-                    waitNanos = Math.min(waitNanos, Math.max(0, Math.max(queue.peek().due, nextFree) - now));
+                ShaperRules current = rules;
+                if (current != seen) {
+                    reevaluate(current, System.nanoTime());
+                    seen = current;
                 }
+                long wait = Math.min(POLL_NANOS, Math.max(0, held.nextDue() - System.nanoTime()));
                 pollfd[0] = receiveFd;
                 pollfd[1] = Libc.POLLIN;
-                timeout[0] = waitNanos / 1_000_000_000L;
-                timeout[1] = waitNanos % 1_000_000_000L;
+                timeout[0] = wait / 1_000_000_000L;
+                timeout[1] = wait % 1_000_000_000L;
                 int ready;
                 try {
                     ready = Libc.ppoll(pollfd, 1, timeout, null);
@@ -183,71 +374,153 @@ public final class LinkShaper implements AutoCloseable {
                     throw e;
                 }
                 if (ready > 0) {
-                    int length = (int) Libc.recv(receiveFd, buffer, buffer.length, 0);
-                    if (length > 0) {
-                        order = admit(queue, buffer, length, order);
+                    // the rules may have changed while waiting: frames read now are the new rules'
+                    current = rules;
+                    if (current != seen) {
+                        reevaluate(current, System.nanoTime());
+                        seen = current;
                     }
+                    receive(current, landing, buffer);
                 }
-                now = System.nanoTime();
-                while (!queue.isEmpty() && queue.peek().due <= now && nextFree <= now) {
-                    Pending frame = queue.poll();
-                    Libc.send(packetFd, frame.bytes, frame.bytes.length, 0);
-                    sent++;
-                    OptionalRate rate = OptionalRate.of(impairment);
-                    // a token bucket: time not used while idle is kept as credit, up to one burst
-                    nextFree = rate.bitsPerSecond > 0
-                            ? Math.max(nextFree, now - rate.burstNanos()) + frame.bytes.length * 8L * 1_000_000_000L
-                                    / rate.bitsPerSecond
-                            : 0;
-                    now = System.nanoTime();
+                long now = System.nanoTime();
+                sendDue(now);
+                if (now - lastDropCheck > DROP_CHECK_NANOS) {
+                    lastDropCheck = now;
+                    countKernelDrops();
                 }
+                heldCount = held.size();
+                heldBytes = held.bytes();
             }
-        } catch (KernelException e) {
+        } catch (Throwable e) {
+            // also OutOfMemoryError: let go of the held frames, say why, and the next check of the link fails
+            held.clear();
+            heldCount = 0;
+            heldBytes = 0;
             if (!stopping) {
-                LOG.log(System.Logger.Level.WARNING, "the shaper of " + namespace.name() + ":" + interfaceName
-                        + " stopped: " + Libc.describe(e.errno()) + "; traffic through it is dropped until "
-                        + "clearImpairment()");
+                failure = "the shaper thread stopped at " + java.time.Instant.now() + ": " + describe(e)
+                        + "; every frame through " + interfaceName + " is dropped until the next impair() or clearImpairment()";
+                LOG.log(System.Logger.Level.WARNING, namespace.name() + ":" + interfaceName + ": " + failure, e);
             }
         }
     }
 
-    private long admit(PriorityQueue<Pending> queue, byte[] buffer, int length, long order) {
-        ShapingDecisions.Decision decision = decisions.decide(buffer, length);
-        if (decision.drop() || queue.size() >= QUEUE_LIMIT) {
-            dropped++;
-            return order;
+    private static String describe(Throwable e) {
+        if (e instanceof KernelException kernel) {
+            return kernel.getMessage();
         }
-        long due = System.nanoTime() + decision.delayNanos();
+        return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** Frames the kernel dropped before the shaper read them (its receive queue was full) count as overflowed. */
+    private void countKernelDrops() {
+        long drops = PacketIo.packetDrops(receiveFd);
+        if (drops > 0) {
+            frames += drops;
+            overflowed += drops;
+        }
+    }
+
+    /** Reads what is waiting, up to a batch, without blocking. */
+    private void receive(ShaperRules current, Memory landing, byte[] buffer) {
+        for (int i = 0; i < RECEIVE_BATCH; i++) {
+            long length = PacketIo.recv(receiveFd, landing, MAX_FRAME, Libc.MSG_DONTWAIT);
+            if (length == -Errno.EAGAIN || length == -EINTR || length == 0) {
+                return;
+            }
+            if (length < 0) {
+                throw new KernelException("recv", (int) -length, null);
+            }
+            landing.read(0, buffer, 0, (int) length);
+            admit(current, buffer, (int) length, System.nanoTime());
+        }
+    }
+
+    private void admit(ShaperRules current, byte[] buffer, int length, long now) {
+        frames++;
+        ShaperRule rule = current.select(buffer, length);
+        ShapingDecisions.Decision decision = rule == null ? ShapingDecisions.Decision.PLAIN
+                : rule.decisions().decide(buffer, length);
+        if (decision.drop()) {
+            lost++;
+            return;
+        }
+        long earliest = rule == null ? now : now + decision.delayNanos(rule.impairment());
         for (int copy = 0; copy < decision.copies(); copy++) {
-            byte[] frame = Arrays.copyOf(buffer, length);
-            if (decision.corruptBit() >= 0 && copy == 0) {
-                frame[decision.corruptBit() / 8] ^= (byte) (1 << (decision.corruptBit() % 8));
+            long due = pace(rule, earliest, length);
+            if (due < 0) {
+                overflowed++;
+                continue;
             }
-            queue.add(new Pending(due, order++, frame));
+            boolean corrupt = decision.corruptBit() >= 0 && copy == 0;
+            if (due <= now && held.size() == 0 && !corrupt) {
+                // nothing ahead of it and nothing to change: out at once, without a copy
+                send(buffer, length);
+            } else {
+                byte[] frame = Arrays.copyOf(buffer, length);
+                if (corrupt) {
+                    frame[decision.corruptBit() / 8] ^= (byte) (1 << (decision.corruptBit() % 8));
+                }
+                if (!held.add(new HeldFrames.Held(due, order++, now, frame, rule, decision))) {
+                    overflowed++;
+                    continue;
+                }
+            }
+            if (copy > 0) {
+                duplicated++;
+            }
+            if (corrupt) {
+                corrupted++;
+            }
         }
-        return order;
     }
 
-    /** A frame waiting for its time; ties leave in arrival order. */
-    private record Pending(long due, long order, byte[] bytes) implements Comparable<Pending> {
+    /** When a frame may leave after its rule's rate; -1 when the rate's backlog is full. */
+    private long pace(ShaperRule rule, long earliest, int length) {
+        if (rule == null || rule.impairment().rate().isEmpty()) {
+            return earliest;
+        }
+        return buckets.computeIfAbsent(rule, key -> new RateBucket(key.impairment().rate().getAsLong()))
+                .departure(earliest, length);
+    }
 
-        @Override
-        public int compareTo(Pending other) {
-            int byDue = Long.compare(due, other.due);
-            return byDue != 0 ? byDue : Long.compare(order, other.order);
+    /**
+     * New rules are in force: every held frame is timed again as if the new rules had been in
+     * force when it arrived (its delay from the new settings, paced by fresh token buckets in
+     * arrival order); a frame no rule takes any more leaves at once.
+     */
+    private void reevaluate(ShaperRules current, long now) {
+        buckets.clear();
+        List<HeldFrames.Held> frames = held.inArrivalOrder();
+        held.clear();
+        for (HeldFrames.Held frame : frames) {
+            ShaperRule rule = current.select(frame.bytes, frame.bytes.length);
+            long due = rule == null ? now
+                    : pace(rule, frame.arrival + frame.decision.delayNanos(rule.impairment()), frame.bytes.length);
+            if (due < 0) {
+                overflowed++;
+                continue;
+            }
+            frame.rule = rule;
+            frame.due = due;
+            held.add(frame);
         }
     }
 
-    /** The rate of an impairment, 0 for none. */
-    private record OptionalRate(long bitsPerSecond) {
-
-        static OptionalRate of(Impairment impairment) {
-            return new OptionalRate(impairment.rate().orElse(0));
+    private void sendDue(long now) {
+        HeldFrames.Held frame;
+        while ((frame = held.pollDue(now)) != null) {
+            send(frame.bytes, frame.bytes.length);
         }
+    }
 
-        /** The burst the bucket holds: 2 ms of traffic, at least two full frames. */
-        long burstNanos() {
-            return Math.max(2_000_000L, 2 * 1514 * 8L * 1_000_000_000L / bitsPerSecond);
+    /** Sends one frame; a refusal drops that frame only (counted, with the kernel's words). */
+    private void send(byte[] frame, int length) {
+        long result = PacketIo.send(packetFd, frame, length, 0);
+        if (result >= 0) {
+            sent++;
+        } else {
+            sendErrors++;
+            lastSendError = Libc.describe((int) -result);
         }
     }
 
@@ -258,6 +531,9 @@ public final class LinkShaper implements AutoCloseable {
             return;
         }
         stopping = true;
+        synchronized (this) {
+            closeKernelLoss();
+        }
         tcQuietly(namespace, "qdisc", "del", "dev", interfaceName, "clsact");
         try {
             thread.join(2000);
@@ -265,9 +541,16 @@ public final class LinkShaper implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeDevices();
+        deleteShaperLink();
+    }
+
+    private void deleteShaperLink() {
         try {
             namespaceThread.runUnchecked(() -> {
                 namespaceThread.routeNetlink().deleteLink(shaperLink);
+                if (dropDeviceMade) {
+                    namespaceThread.routeNetlink().deleteLink(shaperLink + "x");
+                }
                 return null;
             });
         } catch (RuntimeException e) {
@@ -283,6 +566,10 @@ public final class LinkShaper implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        KernelLoss kernel = kernelLoss;
+        if (kernel != null) {
+            kernel.close();
+        }
         closeDevices();
     }
 
@@ -294,6 +581,14 @@ public final class LinkShaper implements AutoCloseable {
             Libc.close(packetFd);
             Libc.close(receiveFd);
         }
+    }
+
+    private static void tc(NetNs namespace, List<String> arguments) {
+        tc(namespace, arguments.toArray(String[]::new));
+    }
+
+    private static void tcQuietly(NetNs namespace, List<String> arguments) {
+        tcQuietly(namespace, arguments.toArray(String[]::new));
     }
 
     private static void tc(NetNs namespace, String... arguments) {
@@ -317,7 +612,14 @@ public final class LinkShaper implements AutoCloseable {
 
     @Override
     public String toString() {
-        return namespace.name() + ":" + interfaceName + " " + impairment + " (" + sent + " frames sent, " + dropped
-                + " dropped, through " + shaperLink + ")";
+        ShaperRules now = rules;
+        StringBuilder text = new StringBuilder(namespace.name() + ":" + interfaceName);
+        if (now.link() != null) {
+            text.append(' ').append(now.link().impairment());
+        }
+        for (ShaperRule pair : now.pairs()) {
+            text.append(", to ").append(pair.name()).append(' ').append(pair.impairment());
+        }
+        return text + " (" + statistics() + ", through " + shaperLink + ")";
     }
 }

@@ -46,6 +46,92 @@ class ShapingDecisionsTest {
         assertThat(deliveredOnce).isTrue();
     }
 
+    @Test
+    void replayStateStaysBoundedWhateverTheTraffic() {
+        ShapingDecisions decisions = new ShapingDecisions(Impairment.builder().loss(1).seed(3).build(), 3);
+        for (int i = 0; i < 300_000; i++) {
+            // distinct datagrams from distinct sources: every one a new flow and a new content
+            byte[] frame = udp(i, 40000, i);
+            frame[27] = (byte) (i >>> 16);
+            frame[28] = (byte) (i >>> 8);
+            frame[29] = (byte) i;
+            decisions.decide(frame, frame.length);
+        }
+        assertThat(decisions.trackedFlows()).isLessThanOrEqualTo(ShapingDecisions.MAX_FLOWS);
+    }
+
+    @Test
+    void theNthPacketOfAFlowGetsTheSameFateWhateverItCarries() {
+        Impairment loss = Impairment.builder().loss(30).seed(42).build();
+        ShapingDecisions first = new ShapingDecisions(loss, 42);
+        ShapingDecisions second = new ShapingDecisions(loss, 42);
+        Random timestamps = new Random();
+        for (int sequence = 1; sequence <= 200; sequence++) {
+            // ping: a fresh identifier per run, a timestamp in every payload
+            byte[] a = echo(sequence, 0x1111, timestamps.nextLong());
+            byte[] b = echo(sequence, 0x2222, timestamps.nextLong());
+            assertThat(second.decide(b, b.length).drop()).as("echo %d", sequence)
+                    .isEqualTo(first.decide(a, a.length).drop());
+        }
+    }
+
+    @Test
+    void controlFramesAreNeitherLostNorCountedUnlessIncluded() {
+        Impairment all = Impairment.builder().loss(100).duplicate(100).corrupt(100).seed(1).build();
+        ShapingDecisions ipOnly = new ShapingDecisions(all, 1);
+        byte[] arp = arp(new Random(3));
+        byte[] solicitation = neighbourSolicitation();
+        for (int i = 0; i < 50; i++) {
+            assertThat(ipOnly.decide(arp, arp.length)).isEqualTo(ShapingDecisions.Decision.PLAIN);
+            assertThat(ipOnly.decide(solicitation, solicitation.length)).isEqualTo(ShapingDecisions.Decision.PLAIN);
+        }
+        assertThat(ipOnly.trackedFlows()).as("not counted").isZero();
+        assertThat(ipOnly.decide(udp(1, 40000, 1), 60).drop()).as("IP traffic is").isTrue();
+
+        ShapingDecisions included = new ShapingDecisions(
+                Impairment.builder().loss(100).controlFrames(true).seed(1).build(), 1);
+        assertThat(included.decide(arp, arp.length).drop()).isTrue();
+        assertThat(included.decide(solicitation, solicitation.length).drop()).isTrue();
+    }
+
+    private static byte[] echo(int sequence, int identifier, long timestamp) {
+        byte[] frame = new byte[14 + 20 + 8 + 56];
+        frame[12] = 0x08;
+        frame[14] = 0x45;
+        frame[16] = 0;
+        frame[17] = (byte) (20 + 8 + 56);
+        frame[22] = 64;
+        frame[23] = 1;
+        frame[26] = 10;
+        frame[29] = 1;
+        frame[30] = 10;
+        frame[33] = 2;
+        frame[34] = 8;
+        frame[38] = (byte) (identifier >>> 8);
+        frame[39] = (byte) identifier;
+        frame[40] = (byte) (sequence >>> 8);
+        frame[41] = (byte) sequence;
+        java.nio.ByteBuffer.wrap(frame, 42, 8).putLong(timestamp);
+        return frame;
+    }
+
+    private static byte[] neighbourSolicitation() {
+        byte[] frame = new byte[14 + 40 + 24];
+        frame[12] = (byte) 0x86;
+        frame[13] = (byte) 0xdd;
+        frame[14] = 0x60;
+        frame[19] = 24;
+        frame[20] = 58;
+        frame[21] = (byte) 255;
+        frame[22] = (byte) 0xfd;
+        frame[37] = 1;
+        frame[38] = (byte) 0xff;
+        frame[39] = 2;
+        frame[53] = 2;
+        frame[54] = (byte) 135;
+        return frame;
+    }
+
     /** 1,000 numbered UDP datagrams from a random ephemeral port with random IP ids and MACs; optionally with ARP in between. */
     private static List<String> run(Random kernel, boolean unrelatedTraffic) {
         ShapingDecisions decisions = new ShapingDecisions(LOSSY, 42);
@@ -59,7 +145,7 @@ class ShapingDecisionsTest {
             kernel.nextBytes(new byte[0]);
             frame[6] = (byte) kernel.nextInt();   // the source MAC of a fresh veth
             ShapingDecisions.Decision decision = decisions.decide(frame, frame.length);
-            choices.add((decision.drop() ? "drop " : "pass ") + decision.copies() + " " + decision.delayNanos());
+            choices.add((decision.drop() ? "drop " : "pass ") + decision.copies() + " " + decision.delayNanos(LOSSY));
         }
         return choices;
     }
