@@ -133,7 +133,7 @@ class ImpairmentIT {
         // nothing resolved yet: were the ARP request lost, the whole burst would wait behind it
         red.link("eth0").impair(Impairment.builder().loss(30).seed(5).build());
         List<Integer> delivered = udpThrough(1000, false);
-        assertThat(delivered.size()).as("delivered of 1000 at 30 %% loss, ARP spared").isBetween(620, 780);
+        assertThat(delivered.size()).as("delivered of 1000 at 30 % loss, ARP spared").isBetween(620, 780);
     }
 
     @Test
