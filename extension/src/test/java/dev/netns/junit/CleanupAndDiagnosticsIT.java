@@ -144,13 +144,16 @@ class CleanupAndDiagnosticsIT {
                 .toList();
     }
 
+    /** The namespaces this run kept under /run/netns. */
     private static List<String> keptNames() throws IOException {
         Path directory = Path.of("/run/netns");
         if (!Files.isDirectory(directory)) {
             return List.of();
         }
         try (Stream<Path> names = Files.list(directory)) {
-            return names.map(path -> path.getFileName().toString()).filter(name -> name.startsWith("netns-junit-")).toList();
+            // only this JVM's run (netns-junit-PID-...): other builds on the machine may keep namespaces too
+            String ours = "netns-junit-" + ProcessHandle.current().pid() + "-";
+            return names.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(ours)).toList();
         }
     }
 
