@@ -6,8 +6,8 @@ import dev.netns.Topology;
 import dev.netns.internal.placement.Escape;
 import dev.netns.internal.placement.Escapes;
 import dev.netns.internal.placement.GhostPolicy;
+import dev.netns.internal.placement.TopologyAddresses;
 import dev.netns.internal.system.Privileges;
-import dev.netns.internal.topology.RunningTopology;
 import dev.netns.internal.topology.StateReport;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
@@ -140,7 +140,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
     @Override
     public void afterEach(ExtensionContext context) {
         managed(context).ifPresent(managed -> {
-            List<Escape> escapes = RunningTopology.takeEscapes(managed.topology());
+            List<Escape> escapes = TopologyAddresses.takeFor(managed.topology().namespaces());
             if (!escapes.isEmpty()) {
                 throw new NetnsException(Escapes.explain(escapes));
             }

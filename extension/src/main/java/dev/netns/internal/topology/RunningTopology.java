@@ -1,10 +1,8 @@
 package dev.netns.internal.topology;
 
 import dev.netns.Impairment;
-import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Partition;
-import dev.netns.Topology;
 import dev.netns.internal.deploy.TopologyDeployment;
 import dev.netns.internal.fault.PartitionRules.Cut;
 import dev.netns.internal.model.IpAddress;
@@ -249,18 +247,9 @@ public final class RunningTopology implements AutoCloseable {
         return report;
     }
 
-    /** What escapes are charged to: the first namespace handle, which the public {@code Topology} reaches too. */
+    /** What escapes are charged to: the first namespace handle ({@link TopologyAddresses#takeFor}). */
     private Object escapeKey() {
         return namespaces.isEmpty() ? this : namespaces.values().iterator().next();
-    }
-
-    /**
-     * The escapes charged to {@code topology} since the last call: connection attempts to its
-     * addresses by JVM code outside it.
-     */
-    public static List<Escape> takeEscapes(Topology topology) {
-        List<NetNs> namespaces = topology.namespaces();
-        return namespaces.isEmpty() ? List.of() : TopologyAddresses.take(namespaces.get(0));
     }
 
     /** Each namespace name with its declared addresses (IPv4 first), for {@code InetAddress} on threads inside. */
