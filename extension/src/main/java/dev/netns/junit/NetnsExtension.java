@@ -223,7 +223,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
                 new ExtensionConfigurationException("@RunIn(\"" + name + "\") on " + context.getDisplayName()
                         + ": there is no topology to run in"));
         RunInThread thread = context.getStore(STORE).getOrComputeIfAbsent(RUN_IN_THREAD,
-                key -> new RunInThread(topology.namespace(name), context.getDisplayName()), RunInThread.class);
+                key -> new RunInThread(topology.namespace(name)), RunInThread.class);
         thread.run(invocation);
     }
 

@@ -16,7 +16,7 @@ final class RunInThread implements AutoCloseable {
 
     private final ExecutorService thread;
 
-    RunInThread(NetNs namespace, String testName) {
+    RunInThread(NetNs namespace) {
         this.thread = Executors.newSingleThreadExecutor(namespace.threadFactory());
     }
 

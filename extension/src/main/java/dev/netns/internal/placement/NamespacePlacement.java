@@ -36,11 +36,6 @@ public final class NamespacePlacement implements AutoCloseable {
         return threads;
     }
 
-    /** A new thread factory naming its threads {@code <prefix>-<n>}. */
-    public ThreadFactory threadFactory(String prefix) {
-        return new PlacedThreadFactory(namespace, prefix);
-    }
-
     /** Sockets created in the namespace at once. */
     public SocketFactory socketFactory() {
         return new PlacedSocketFactory(maker, name);

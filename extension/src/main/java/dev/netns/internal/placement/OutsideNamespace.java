@@ -3,9 +3,6 @@ package dev.netns.internal.placement;
 import dev.netns.internal.namespace.HomeNamespace;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The empty network namespace a test run keeps its JVM in, outside every topology: loopback and a
@@ -59,19 +56,6 @@ public final class OutsideNamespace {
             unavailable = true;
             LOG.log(System.Logger.Level.INFO, "netns-junit: the test JVM stays in its own network namespace ("
                     + e.getMessage() + "); JVM code outside a topology that connects to it is not caught");
-            return false;
-        }
-    }
-
-    /** Whether the calling thread lives in the outside namespace. */
-    public static synchronized boolean holdsCallingThread() {
-        if (fd < 0) {
-            return false;
-        }
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net"))
-                    .equals(Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)));
-        } catch (IOException e) {
             return false;
         }
     }

@@ -147,8 +147,6 @@ public final class Libc {
 
         static native long syscall(long number, long first, long second) throws LastErrorException;
 
-        static native int gettid();
-
         static native int ioctl(int fd, long request, byte[] argument) throws LastErrorException;
 
         static native long syscall(long number, long first, long second, long third, long fourth) throws LastErrorException;
@@ -262,11 +260,6 @@ public final class Libc {
     /** {@code setns(2)}: moves the calling thread into the namespace {@code fd} names. */
     public static int setns(int fd, int nstype) {
         return checked("setns", () -> C.setns(fd, nstype));
-    }
-
-    /** {@code gettid(2)}: the kernel's id of the calling thread (its folder in {@code /proc/self/task}). */
-    public static int gettid() {
-        return C.gettid();
     }
 
     /** {@code read(2)}; a failure throws {@link KernelException} with its errno. */

@@ -367,12 +367,6 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return builder;
     }
 
-    /** Threads of this namespace for the extension's own use ({@code @RunIn}), named {@code prefix-<n>}. */
-    public ThreadFactory threadFactory(String prefix) {
-        entered = true;
-        return placement.threadFactory(prefix);
-    }
-
     private final Map<String, LinkShaper> shapers = new ConcurrentHashMap<>();
     private static final RandomGenerator SEEDS = new SecureRandom();
 
