@@ -65,7 +65,8 @@ public final class Reaper {
               case "$line" in
                 +*) inode=${line%% *}; inode=${inode:1}; file=${line#* }
                     # no process is started here: the JVM waits for the acknowledgement
-                    if [ -n "$machine" ] && [ "$inode" != "$machine" ] && [ "$inode" != "$self" ] \\
+                    # (PID 1's namespace may be unreadable, in a container: then its own is the guard)
+                    if [ -n "$self" ] && [ "$inode" != "$self" ] && [ "$inode" != "${machine:-$self}" ] \\
                         && exec {fd}<"$file"; then owned[$inode]=$fd; fi 2>/dev/null ;;
                 -*) fd=${owned[${line:1}]:-}
                     if [ -n "$fd" ]; then exec {fd}<&-; fi
