@@ -72,10 +72,10 @@ public final class TopologyCgroup {
 
     /** Writes {@code cgroup.kill} and waits until the cgroup (and its children) is empty. */
     static int killTree(Path cgroup) {
-        int count = count(cgroup);
         if (!populated(cgroup)) {
             return 0;
         }
+        int count = count(cgroup);
         try {
             Files.writeString(cgroup.resolve("cgroup.kill"), "1", StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
         } catch (IOException e) {
