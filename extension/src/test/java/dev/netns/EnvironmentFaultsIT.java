@@ -73,6 +73,17 @@ class EnvironmentFaultsIT {
     }
 
     @Test
+    void outOfDescriptorsTheFirstErrorSaysSoAndTeardownStillKills() throws Exception {
+        List<String> lines = probe(List.of("sh", "-c", "ulimit -n 256 && exec \"$0\" \"$@\""), Map.of(), "fds");
+
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("HOG "));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("FIRST ").contains("Too many open files"));
+        assertThat(lines).contains("CLOSED");
+        assertThat(ContainmentIT.sleepers("1013.5")).as("the program that left the namespace").isEmpty();
+        assertThat(ContainmentIT.sleepers("1014.5")).as("the daemon in the namespace").isEmpty();
+    }
+
+    @Test
     void aReadOnlyProcSysIsNamedAsSuch() throws Exception {
         // the probe's JVM sees /proc/sys read-only, in a mount namespace of its own
         List<String> lines = probe(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",

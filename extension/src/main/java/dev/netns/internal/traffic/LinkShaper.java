@@ -7,6 +7,7 @@ import dev.netns.NetnsException;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.netlink.RouteNetlink;
 import dev.netns.internal.system.KernelException;
+import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.Libc;
 import dev.netns.internal.system.Sysctl;
 import java.nio.ByteBuffer;
@@ -86,9 +87,12 @@ public final class LinkShaper implements AutoCloseable {
      */
     private static int[] openDevices(String interfaceName, String shaperLink, NetNs namespace,
             NamespaceThread namespaceThread) throws Exception {
-        int index = Libc.if_nametoindex(interfaceName);
-        if (index == 0) {
-            throw new NetnsException("impair " + interfaceName + " in namespace '" + namespace.name() + "': no such interface");
+        int index;
+        try {
+            index = Libc.interfaceIndex(interfaceName);
+        } catch (KernelException e) {
+            throw new NetnsException("impair " + interfaceName + " in namespace '" + namespace.name() + "': "
+                    + (e.errno() == Errno.ENODEV ? "no such interface" : Libc.describe(e.errno())), e);
         }
         RouteNetlink netlink = namespaceThread.routeNetlink();
         String feed = shaperLink;
