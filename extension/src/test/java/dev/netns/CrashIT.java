@@ -192,6 +192,26 @@ class CrashIT {
         }
     }
 
+    @Test
+    void theSweepDeletesHostsFilesLeftByKilledRuns() throws Exception {
+        Reaper.get();
+        Path stray = Path.of("/run/netns-junit", "hosts-" + java.util.UUID.randomUUID());
+        Path fresh = Path.of("/run/netns-junit", "hosts-" + java.util.UUID.randomUUID());
+        try {
+            Files.writeString(stray, "127.0.0.1 localhost\n");
+            Files.setLastModifiedTime(stray, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+            Files.writeString(fresh, "127.0.0.1 localhost\n");
+
+            Reaper.sweepDeadRuns();
+
+            assertThat(stray).as("a hosts file of a killed run").doesNotExist();
+            assertThat(fresh).as("one a live run may be about to mount").exists();
+        } finally {
+            Files.deleteIfExists(stray);
+            Files.deleteIfExists(fresh);
+        }
+    }
+
     private static long netnsOf(long pid) throws IOException {
         return ((Number) Files.getAttribute(Path.of("/proc", Long.toString(pid), "ns/net"), "unix:ino")).longValue();
     }

@@ -2,6 +2,7 @@ package dev.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,34 @@ class EnvironmentFaultsIT {
                 .startsWith("ERROR netns-junit: start the watchdog failed: ")
                 .contains("it needs setsid from util-linux and bash"));
         assertThat(lines).contains("LEFT namespaces=0 threads=0");
+    }
+
+    @Test
+    void withSetsidButWithoutBashTheFirstStartFailsAtOnceAndSaysWhy() throws Exception {
+        Path bin = Files.createDirectories(Path.of("target", "only-setsid"));
+        Path setsid = bin.resolve("setsid");
+        if (!Files.exists(setsid, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(setsid, Path.of("/usr/bin/setsid"));
+        }
+        long started = System.nanoTime();
+        List<String> lines = probe(List.of(), Map.of("PATH", bin.toAbsolutePath().toString()), "start");
+        long tookSeconds = (System.nanoTime() - started) / 1_000_000_000;
+
+        assertThat(lines).anySatisfy(line -> assertThat(line)
+                .startsWith("ERROR netns-junit: start the watchdog failed: ").contains("bash").contains("exited"));
+        assertThat(lines).contains("LEFT namespaces=0 threads=0");
+        System.out.println("without bash the start failed after " + tookSeconds + " s");
+    }
+
+    @Test
+    void outOfDescriptorsTheFirstErrorSaysSoAndTeardownStillKills() throws Exception {
+        List<String> lines = probe(List.of("sh", "-c", "ulimit -n 256 && exec \"$0\" \"$@\""), Map.of(), "fds");
+
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("HOG "));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("FIRST ").contains("Too many open files"));
+        assertThat(lines).contains("CLOSED");
+        assertThat(ContainmentIT.sleepers("1013.5")).as("the program that left the namespace").isEmpty();
+        assertThat(ContainmentIT.sleepers("1014.5")).as("the daemon in the namespace").isEmpty();
     }
 
     @Test

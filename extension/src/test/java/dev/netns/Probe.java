@@ -39,9 +39,43 @@ public final class Probe {
                 System.out.println("ERROR " + e.getMessage().replace('\n', ' '));
             }
             System.out.println("LEFT namespaces=" + RollbackIT.namespaceDescriptors() + " threads=" + namespaceThreads());
+        } else if (args[0].equals("fds")) {
+            exhaustDescriptors();
         } else {
             report("SKIP", EngineTestKit.engine("junit-jupiter").selectors(selectClass(SkipCase.class)).execute());
             report("FAIL", EngineTestKit.engine("junit-jupiter").selectors(selectClass(FailCase.class)).execute());
+        }
+    }
+
+    /**
+     * Starts programs (one that leaves the namespace), then uses up every descriptor: the first
+     * error must say so, and teardown must still kill everything.
+     */
+    private static void exhaustDescriptors() throws Exception {
+        java.util.List<java.nio.channels.FileChannel> hog = new java.util.ArrayList<>();
+        try (Topology net = Topology.builder().namespace("red").namespace("blue")
+                .veth("red", "10.0.0.1/24", "blue", "10.0.0.2/24").start()) {
+            NetNs red = net.namespace("red");
+            red.exec("sh", "-c", "(unshare -n sleep 1013.5 &); sleep 1014.5 > /dev/null 2>&1 &");
+            try {
+                while (true) {
+                    hog.add(java.nio.channels.FileChannel.open(java.nio.file.Path.of("/dev/null")));
+                }
+            } catch (java.io.IOException full) {
+                System.out.println("HOG " + hog.size());
+            }
+            try {
+                red.capture("eth0");
+                System.out.println("FIRST none");
+            } catch (NetnsException e) {
+                System.out.println("FIRST " + e.getMessage().replace('\n', ' '));
+            }
+        } catch (RuntimeException e) {
+            System.out.println("CLOSE " + e);
+        }
+        System.out.println("CLOSED");
+        for (java.nio.channels.FileChannel channel : hog) {
+            channel.close();
         }
     }
 

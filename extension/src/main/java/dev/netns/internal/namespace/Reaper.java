@@ -65,7 +65,8 @@ public final class Reaper {
               case "$line" in
                 +*) inode=${line%% *}; inode=${inode:1}; file=${line#* }
                     # no process is started here: the JVM waits for the acknowledgement
-                    if [ -n "$machine" ] && [ "$inode" != "$machine" ] && [ "$inode" != "$self" ] \\
+                    # (PID 1's namespace may be unreadable, in a container: then its own is the guard)
+                    if [ -n "$self" ] && [ "$inode" != "$self" ] && [ "$inode" != "${machine:-$self}" ] \\
                         && exec {fd}<"$file"; then owned[$inode]=$fd; fi 2>/dev/null ;;
                 -*) fd=${owned[${line:1}]:-}
                     if [ -n "$fd" ]; then exec {fd}<&-; fi
@@ -125,7 +126,14 @@ public final class Reaper {
             RunCgroup cgroup = journal == null ? null : RunCgroup.create(journal.runId()).orElse(null);
             Reaper reaper = new Reaper(journal, cgroup);
             synchronized (reaper) {
-                reaper.watchdog = reaper.startWatchdog();
+                try {
+                    reaper.watchdog = reaper.startWatchdog();
+                } catch (KernelException e) {
+                    if (cgroup != null) {
+                        RunCgroup.removeTree(cgroup.path());
+                    }
+                    throw e;
+                }
             }
             instance = reaper;
         }
@@ -242,7 +250,13 @@ public final class Reaper {
                 + why + "; the new one is told the " + owned.size() + " namespaces still owned");
         watchdog.process.destroyForcibly();
         replaced++;
-        watchdog = startWatchdog();
+        try {
+            watchdog = startWatchdog();
+        } catch (KernelException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot replace the netns-junit watchdog: " + e.getMessage()
+                    + "; programs left in namespaces of this run are only swept by the next run");
+            return;
+        }
         StringBuilder all = new StringBuilder();
         owned.values().forEach(namespace -> all.append(ownLine(namespace)));
         if (!watchdog.send(all, ++sequence, FIRST_ACK_TIMEOUT)) {
@@ -251,7 +265,32 @@ public final class Reaper {
         }
     }
 
+    /**
+     * Starts a watchdog and waits for its first answer: one that cannot run (no {@code bash}) fails
+     * here at once, with its exit code, instead of every later message waiting for its timeout.
+     */
     private Watchdog startWatchdog() {
+        Watchdog started = launchWatchdog();
+        if (!started.send(new StringBuilder(), ++sequence, FIRST_ACK_TIMEOUT)) {
+            started.process.destroyForcibly();
+            String how = started.process.isAlive() ? "did not answer within " + FIRST_ACK_TIMEOUT.toSeconds() + " s"
+                    : "exited at once with code " + exitCode(started.process);
+            throw new KernelException("start the netns-junit watchdog (it needs setsid from util-linux and bash on the PATH)",
+                    "it " + how);
+        }
+        return started;
+    }
+
+    private static String exitCode(Process process) {
+        try {
+            return Integer.toString(process.waitFor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    private Watchdog launchWatchdog() {
         try {
             Process process = new ProcessBuilder("setsid", "bash", "-c", SCRIPT, "netns-junit-reaper",
                     journal == null ? "" : journal.file().toString(), cgroup == null ? "" : cgroup.path().toString())
@@ -288,9 +327,14 @@ public final class Reaper {
                 pipe.flush();
                 long deadline = System.nanoTime() + timeout.toNanos();
                 while (true) {
-                    Long ack = acks.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    long left = deadline - System.nanoTime();
+                    // in slices, so that a watchdog that died is noticed at once, not after the timeout
+                    Long ack = acks.poll(Math.max(0, Math.min(left, 50_000_000)), TimeUnit.NANOSECONDS);
                     if (ack == null) {
-                        return false;
+                        if (left <= 0 || !process.isAlive() && acks.isEmpty()) {
+                            return false;
+                        }
+                        continue;
                     }
                     if (ack == sequence) {
                         answered = true;

@@ -60,7 +60,12 @@ public final class RunCgroup {
         Path child = path.resolve("t" + topologies.incrementAndGet());
         try {
             Files.createDirectory(child);
-            return new TopologyCgroup(child);
+            try {
+                return new TopologyCgroup(child);
+            } catch (IOException e) {
+                Files.deleteIfExists(child);
+                throw e;
+            }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot make a cgroup for a topology (" + e + "): its teardown finds "
                     + "processes by their network namespace only");

@@ -197,6 +197,7 @@ public final class RunJournal {
             }
         }
         dead.removeIf(namespace -> live.contains(namespace.inode()));
+        deleteStrayHostsFiles(directory);
         return new Census(live, dead, deadRuns);
     }
 
@@ -205,20 +206,46 @@ public final class RunJournal {
         return !lines.isEmpty() && lines.get(0).equals(header().strip());
     }
 
-    /** Every inode a live run's journal names, with a cookie or not: a live run's namespaces are never touched. */
-    private static List<Long> liveInodes(List<String> lines) {
-        List<Long> inodes = new ArrayList<>();
+    /**
+     * The inodes a live run's journal still owns, with a cookie or not (older versions wrote none):
+     * a live run's namespaces are never touched.
+     */
+    static Set<Long> liveInodes(List<String> lines) {
+        Set<Long> inodes = new HashSet<>();
         for (String line : lines) {
-            if (line.length() > 1 && (line.charAt(0) == '+')) {
+            if (line.length() > 1 && (line.charAt(0) == '+' || line.charAt(0) == '-')) {
                 String number = line.substring(1).split(":", 2)[0];
                 try {
-                    inodes.add(Long.parseLong(number));
+                    long inode = Long.parseLong(number);
+                    if (line.charAt(0) == '+') {
+                        inodes.add(inode);
+                    } else {
+                        inodes.remove(inode);
+                    }
                 } catch (NumberFormatException garbage) {
                     // a torn line
                 }
             }
         }
         return inodes;
+    }
+
+    /**
+     * Earlier versions wrote hosts files next to the journals, deleted a moment after their mount:
+     * those of a JVM killed in that moment are deleted here once a minute old (no run needs them).
+     */
+    private static void deleteStrayHostsFiles(Path directory) {
+        long minuteAgo = System.currentTimeMillis() - 60_000;
+        try (DirectoryStream<Path> strays = Files.newDirectoryStream(directory, "hosts-*")) {
+            for (Path stray : strays) {
+                if (Files.isRegularFile(stray, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(stray, LinkOption.NOFOLLOW_LINKS).toMillis() < minuteAgo) {
+                    Files.deleteIfExists(stray);
+                }
+            }
+        } catch (IOException ignored) {
+            // the next sweep tries again
+        }
     }
 
     /** Deletes a dead run's files folder (regular files only; links are removed, never followed). */
@@ -283,7 +310,7 @@ public final class RunJournal {
      * Creates the folder with mode 700 if missing; null if it is a real folder (no link) of this
      * user that nobody else may enter, else why not.
      */
-    private static String problemWith(Path directory) {
+    static String problemWith(Path directory) {
         try {
             if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

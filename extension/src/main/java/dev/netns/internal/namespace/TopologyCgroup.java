@@ -1,6 +1,8 @@
 package dev.netns.internal.namespace;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +21,20 @@ public final class TopologyCgroup {
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
     private final Path path;
+    /** Held open from the start, so that teardown can kill even when the JVM has no descriptor left. */
+    private final FileChannel kill;
+    private final FileChannel events;
     private boolean closed;
 
-    TopologyCgroup(Path path) {
+    TopologyCgroup(Path path) throws IOException {
         this.path = path;
+        this.kill = FileChannel.open(path.resolve("cgroup.kill"), StandardOpenOption.WRITE);
+        try {
+            this.events = FileChannel.open(path.resolve("cgroup.events"), StandardOpenOption.READ);
+        } catch (IOException e) {
+            kill.close();
+            throw e;
+        }
     }
 
     /** The cgroup's folder. */
@@ -65,17 +77,50 @@ public final class TopologyCgroup {
             return 0;
         }
         closed = true;
-        int killed = killTree(path);
+        int killed = 0;
+        try {
+            if (populatedNow()) {
+                killed = count(path);
+                kill.write(ByteBuffer.wrap(new byte[] {'1'}));
+                long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+                while (populatedNow() && System.nanoTime() < deadline) {
+                    Thread.sleep(0, 200_000);
+                }
+            }
+        } catch (IOException e) {
+            // the file-based way below says what is wrong
+            killed = killTree(path);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(kill);
+            closeQuietly(events);
+        }
         RunCgroup.removeTree(path);
         return killed;
     }
 
+    /** Reads the held {@code cgroup.events} again from its start. */
+    private boolean populatedNow() throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(256);
+        events.read(buffer, 0);
+        return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).contains("populated 1");
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
+    }
+
     /** Writes {@code cgroup.kill} and waits until the cgroup (and its children) is empty. */
     static int killTree(Path cgroup) {
-        int count = count(cgroup);
         if (!populated(cgroup)) {
             return 0;
         }
+        int count = count(cgroup);
         try {
             Files.writeString(cgroup.resolve("cgroup.kill"), "1", StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
         } catch (IOException e) {

@@ -173,12 +173,6 @@ public final class RouteNetlink {
     }
 
     private static int indexOf(String name) {
-        int index = Libc.if_nametoindex(name);
-        if (index == 0) {
-            // if_nametoindex opens a socket: out of descriptors (EMFILE) is not "no such device"
-            int errno = Libc.lastError();
-            throw new KernelException("look up interface " + name, errno == 0 ? Errno.ENODEV : errno, null);
-        }
-        return index;
+        return Libc.interfaceIndex(name);
     }
 }

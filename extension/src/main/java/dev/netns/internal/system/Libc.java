@@ -202,6 +202,29 @@ public final class Libc {
         return C.if_nametoindex(name);
     }
 
+    /** The errno {@code EMFILE}: this process has no descriptor left. */
+    public static final int EMFILE = 24;
+
+    /**
+     * The index of interface {@code name} in the calling thread's namespace. {@code if_nametoindex}
+     * needs a socket and leaves a misleading errno when it cannot open one, so a failure is checked
+     * here: out of descriptors is reported as such ({@code EMFILE}), not as "no such interface".
+     *
+     * @throws KernelException with {@code ENODEV} or {@code EMFILE}
+     */
+    public static int interfaceIndex(String name) {
+        int index = C.if_nametoindex(name);
+        if (index != 0) {
+            return index;
+        }
+        try {
+            close(open("/dev/null", O_RDONLY | O_CLOEXEC));
+        } catch (KernelException e) {
+            throw new KernelException("look up interface " + name, e.errno(), null);
+        }
+        throw new KernelException("look up interface " + name, Errno.ENODEV, null);
+    }
+
     /** {@code mount(2)}; a failure throws {@link KernelException} with its errno. */
     public static int mount(String source, String target, String filesystemType, long flags, String data) {
         return checked("mount", () -> C.mount(source, target, filesystemType, flags, data));

@@ -11,6 +11,7 @@ import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.netlink.RouteNetlink;
 import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.KernelException;
+import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.Libc;
 import dev.netns.internal.system.PacketIo;
 import dev.netns.internal.system.Sysctl;
@@ -242,9 +243,12 @@ public final class LinkShaper implements AutoCloseable {
      */
     private static int[] openDevices(String interfaceName, String shaperLink, NetNs namespace,
             NamespaceThread namespaceThread) throws Exception {
-        int index = Libc.if_nametoindex(interfaceName);
-        if (index == 0) {
-            throw new NetnsException("impair " + interfaceName + " in namespace '" + namespace.name() + "': no such interface");
+        int index;
+        try {
+            index = Libc.interfaceIndex(interfaceName);
+        } catch (KernelException e) {
+            throw new NetnsException("impair " + interfaceName + " in namespace '" + namespace.name() + "': "
+                    + (e.errno() == Errno.ENODEV ? "no such interface" : Libc.describe(e.errno())), e);
         }
         RouteNetlink netlink = namespaceThread.routeNetlink();
         String feed = shaperLink;

@@ -99,9 +99,12 @@ public final class PacketRecorder implements Capture {
 
     /** Opens the socket on the calling thread (which must be in the namespace) and starts recording. */
     public static PacketRecorder open(String namespace, String interfaceName) {
-        int index = Libc.if_nametoindex(interfaceName);
-        if (index == 0) {
-            throw new NetnsException("capture on " + interfaceName + " in namespace '" + namespace + "': no such interface");
+        int index;
+        try {
+            index = Libc.interfaceIndex(interfaceName);
+        } catch (KernelException e) {
+            throw new NetnsException("capture on " + interfaceName + " in namespace '" + namespace + "': "
+                    + (e.errno() == Errno.ENODEV ? "no such interface" : Libc.describe(e.errno())), e);
         }
         int fd;
         try {
