@@ -173,8 +173,15 @@ class PartitionIT {
     void aRejectingPartitionRefusesAConnectionAtOnceAndHealsToo() throws Exception {
         NetNs n1 = net.namespace("n1");
         NetNs n2 = net.namespace("n2");
-        try (ServerSocket server = n2.call(() -> new ServerSocket(7000))) {
+        try (ServerSocket server = n2.call(() -> new ServerSocket(7000));
+                Socket established = n1.call(() -> new Socket(n2.address(), 7000));
+                Socket accepted = server.accept()) {
             net.partition(Partition.isolate("n1").rejecting());
+            // an established connection: the next segment it sends is answered with a reset
+            established.setSoTimeout(2000);
+            established.getOutputStream().write(1);
+            assertThatThrownBy(() -> established.getInputStream().read()).isInstanceOf(IOException.class)
+                    .hasMessageContaining("Connection reset");
             long started = System.nanoTime();
             assertThatThrownBy(() -> n1.call(() -> {
                 try (Socket socket = new Socket()) {
