@@ -5,9 +5,14 @@
 #  2. builds a fresh user project from the snippets (the getting-started pom.xml and the tests of
 #     README and docs) and runs its tests on the machine's Maven (3.8) and on the newest Maven 3,
 #     with every JDK 17+ of the machine; on any of them, a native-access warning fails the check;
+#     the code fragments of the docs (lines of a test) compile as pasted into a test method
+#     (scripts/docs/compile-fragments.sh);
 #  3. runs that project once more as the unprivileged user nobody, with the rootless launcher and
 #     the Surefire lines of docs/rootless.md (only the test JVM gets a user namespace);
-#  4. checks that the Gradle snippets (no Gradle that runs JUnit 5 can be installed here) name the
+#  4. checks the logging configuration of docs/troubleshooting.md: netns-junit's INFO lines show
+#     without it and are gone with it;
+#  5. checks that the recipes of docs/java-in-topology.md are the samples' code (scripts/check-recipes.sh),
+#     and that the Gradle snippets (no Gradle that runs JUnit 5 can be installed here) name the
 #     same versions and settings as the pom.
 # Needs root (tests build namespaces; step 3 switches to nobody). MAVEN_OPTS=-Dmaven.repo.local=DIR
 # installs into another local repository than ~/.m2/repository.
@@ -19,6 +24,8 @@ chmod 755 "$work"
 [ -n "${KEEP_DOCS_WORK:-}" ] && echo "keeping $work" || trap 'rm -rf "$work"' EXIT
 snippets="$work/snippets"
 awk -v out="$snippets" -f scripts/docs/snippets.awk README.md docs/*.md
+# the recipes of docs/java-in-topology.md are lines of the samples (their tests run with the samples)
+scripts/check-recipes.sh
 summary=()
 failed=0
 
@@ -51,20 +58,20 @@ expected_tests=$(grep -rho '@Test\b' "$snippets/project/src" | wc -l)
 
 # checks one build's log: every test of the snippets ran and passed, and the JVM did not warn
 check_build() {
-  local what=$1 status=$2 log=$3 project=$4
+  local what=$1 status=$2 log=$3 project=$4 expected=${5:-$expected_tests}
   local totals
   totals=$(grep -E '^\[(INFO|ERROR|WARNING)\] Tests run: [0-9]+, Failures' "$log" | tail -1 || true)
   if [ "$status" -ne 0 ]; then
     tail -60 "$log" >&2
     fail "$what: the build failed"
-  elif ! grep -q "Tests run: $expected_tests, Failures: 0, Errors: 0, Skipped: 0" <<< "$totals"; then
+  elif ! grep -q "Tests run: $expected, Failures: 0, Errors: 0, Skipped: 0" <<< "$totals"; then
     tail -60 "$log" >&2
-    fail "$what: expected $expected_tests tests to pass, Maven said: ${totals:-nothing}"
+    fail "$what: expected $expected tests to pass, Maven said: ${totals:-nothing}"
   elif grep -rqiE 'restricted method|enable-native-access' "$log" "$project"/target/surefire-reports 2>/dev/null; then
     grep -rhiE -B2 -A2 'restricted method|enable-native-access' "$log" "$project"/target/surefire-reports >&2 || true
     fail "$what: the test JVM warned about native access"
   else
-    summary+=("$what: $expected_tests tests passed, no warning")
+    summary+=("$what: $expected tests passed, no warning")
     echo "${summary[-1]}"
   fi
 }
@@ -81,6 +88,18 @@ for maven in "${mavens[@]}"; do
     check_build "Maven $maven_version, $(basename "$jdk")" "$status" "$project/build.log" "$project"
   done
 done
+
+echo "== the code fragments of the docs, pasted into a test method"
+first_project=$(ls -d "$work"/project-* | head -1)
+(cd "$first_project" && JAVA_HOME="${jdks[0]}" "${mavens[0]}" -B -ntp -q -Dstyle.color=never \
+  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$work/test.classpath" > "$work/classpath.log" 2>&1) || { cat "$work/classpath.log" >&2; fail "classpath of the project"; }
+if compiled=$(PATH="${jdks[0]}/bin:$PATH" scripts/docs/compile-fragments.sh "$snippets" "$work/test.classpath" "$work/fragments" 2>&1); then
+  summary+=("$compiled"); echo "$compiled"
+else
+  echo "$compiled" >&2
+  fail "the code fragments of the docs do not compile as pasted"
+fi
 
 echo "== the same project without root: as nobody, with the launcher of docs/rootless.md"
 rootless="$work/rootless"
@@ -110,6 +129,29 @@ setpriv --reuid=65534 --regid=65534 --clear-groups -- env -u MAVEN_OPTS HOME="$w
   bash -c "cd '$rootless' && mvn -B -ntp -Dmaven.repo.local='$work/nobody/repository' -Djava.io.tmpdir='$work/nobody/tmp' test" \
   > "$work/rootless.log" 2>&1 || status=$?
 check_build "Maven (machine's) as nobody, rootless launcher" "$status" "$work/rootless.log" "$rootless"
+
+echo "== logging: netns-junit's INFO lines, and the documented configuration that quiets them"
+for variant in loud quiet; do
+  project="$work/logging-$variant"
+  cp -r "$snippets/project" "$project"
+  cp scripts/docs/LoggingProbeTest.java "$project/src/test/java/example/"
+  if [ "$variant" = quiet ]; then
+    cp -r "$snippets/logging/." "$project/"
+    rm "$project/argLine.xml"
+    # the user extends the argLine of the getting-started pom with the line of docs/troubleshooting.md
+    awk -v replacement="$(cat "$snippets/logging/argLine.xml")" '/<argLine>/ { print replacement; next } { print }' \
+      "$snippets/project/pom.xml" > "$project/pom.xml"
+  fi
+  status=0
+  (cd "$project" && "${mavens[0]}" -B -ntp -Dstyle.color=never test) > "$project/build.log" 2>&1 || status=$?
+  check_build "logging, $variant" "$status" "$project/build.log" "$project" $((expected_tests + 1))
+  if [ "$variant" = loud ] && ! grep -q 'INFO: impaired red:eth0' "$project/build.log"; then
+    fail "logging: without a configuration, the impairment's INFO line did not show (the quiet check would prove nothing)"
+  fi
+  if [ "$variant" = quiet ] && grep -q 'impaired red:eth0' "$project/build.log"; then
+    fail "logging: the configuration of docs/troubleshooting.md did not quiet netns-junit's INFO lines"
+  fi
+done
 
 echo "== Gradle snippets: the pom's versions and settings"
 for gradle in "$snippets/project/build.gradle.kts" "$snippets/project/build.gradle"; do

@@ -38,7 +38,7 @@ final class Describe {
         } else if (outcome == Operation.Outcome.FAIL) {
             out.append(" failed");
         } else if (outcome != Operation.Outcome.OK) {
-            out.append(" ?");
+            out.append(" -> ?");
         }
         return out.toString();
     }

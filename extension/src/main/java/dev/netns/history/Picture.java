@@ -23,6 +23,7 @@ final class Picture {
     static final String DIRECTORY_PROPERTY = "netns.history.dir";
 
     private static final int MOST = 600;
+    private static final int AROUND = 120;
     private static final int STEP = 18;
     private static final int ROW = 24;
     private static final int LEFT = 90;
@@ -68,10 +69,17 @@ final class Picture {
         Set<Operation> refused = result.refused();
         int total = shown.size();
         int from = 0;
-        if (shown.size() > MOST) {
-            int focus = blocker != null ? shown.indexOf(blocker) : prefix.isEmpty() ? 0 : shown.indexOf(prefix.get(prefix.size() - 1));
-            from = Math.max(0, Math.min(shown.size() - MOST, focus - MOST / 2));
-            shown = new ArrayList<>(shown.subList(from, from + MOST));
+        int focus = blocker != null ? shown.indexOf(blocker) : prefix.isEmpty() ? -1 : shown.indexOf(prefix.get(prefix.size() - 1));
+        if (focus >= 0 && shown.size() > AROUND * 2) {
+            // a failure is read around where it happened: the operations just before the blocker and the few after
+            int first = Math.max(0, focus - AROUND);
+            for (Operation op : refused) {
+                first = Math.max(0, Math.min(first, shown.indexOf(op) - AROUND / 4));
+            }
+            from = first;
+            shown = new ArrayList<>(shown.subList(from, Math.min(shown.size(), Math.max(focus + AROUND / 3, from + AROUND))));
+        } else if (shown.size() > MOST) {
+            shown = new ArrayList<>(shown.subList(0, MOST));
         }
         Map<Operation, Integer> order = new HashMap<>();
         for (int i = 0; i < prefix.size(); i++) {
@@ -81,7 +89,7 @@ final class Picture {
         TreeSet<Long> positions = new TreeSet<>();
         for (Operation op : shown) {
             positions.add(op.invokedAt());
-            if (op.completedAt() >= 0) {
+            if (!open(op)) {
                 positions.add(op.completedAt());
             }
         }
@@ -89,14 +97,14 @@ final class Picture {
         for (long position : positions) {
             column.put(position, column.size());
         }
-        int right = LEFT + (column.size() + 2) * STEP;
+        int right = 6 + (column.size() + 2) * STEP;
 
         // a lane per process, with extra rows where one process has operations that overlap
         TreeMap<Integer, List<long[]>> rowsEnd = new TreeMap<>();
         Map<Operation, int[]> placed = new HashMap<>();
         for (Operation op : shown) {
             List<long[]> rows = rowsEnd.computeIfAbsent(op.process(), p -> new ArrayList<>());
-            long end = op.completedAt() >= 0 ? op.completedAt() : Long.MAX_VALUE;
+            long end = open(op) ? Long.MAX_VALUE : op.completedAt();
             int row = 0;
             while (row < rows.size() && rows.get(row)[0] >= op.invokedAt()) {
                 row++;
@@ -120,22 +128,27 @@ final class Picture {
         StringBuilder svg = new StringBuilder();
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(right + 20).append("\" height=\"").append(height)
                 .append("\" font-family=\"monospace\" font-size=\"11\">\n");
+        StringBuilder labels = new StringBuilder();
+        labels.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(LEFT).append("\" height=\"").append(height)
+                .append("\" font-family=\"monospace\" font-size=\"11\">\n");
         boolean shade = false;
         for (Map.Entry<Integer, List<long[]>> lane : rowsEnd.entrySet()) {
             int top = laneTop.get(lane.getKey());
             int laneHeight = lane.getValue().size() * ROW + 8;
-            if (shade) {
-                svg.append("<rect x=\"0\" y=\"").append(top - 4).append("\" width=\"").append(right + 20).append("\" height=\"")
-                        .append(laneHeight).append("\" fill=\"#f6f6f9\"/>\n");
+            for (StringBuilder side : List.of(svg, labels)) {
+                if (shade) {
+                    side.append("<rect x=\"0\" y=\"").append(top - 4).append("\" width=\"").append(side == labels ? LEFT : right + 20)
+                            .append("\" height=\"").append(laneHeight).append("\" fill=\"#f6f6f9\"/>\n");
+                }
             }
             shade = !shade;
-            svg.append("<text x=\"6\" y=\"").append(top + 15).append("\">process ").append(lane.getKey()).append("</text>\n");
+            labels.append("<text x=\"6\" y=\"").append(top + 15).append("\">process ").append(lane.getKey()).append("</text>\n");
         }
+        labels.append("</svg>\n");
         for (Operation op : shown) {
             int[] where = placed.get(op);
-            int x1 = LEFT + column.get(op.invokedAt()) * STEP;
-            boolean open = op.completedAt() < 0;
-            int x2 = open ? right : LEFT + column.get(op.completedAt()) * STEP + STEP / 2;
+            int x1 = 6 + column.get(op.invokedAt()) * STEP;
+            int x2 = open(op) ? right : 6 + column.get(op.completedAt()) * STEP + STEP / 2;
             int top = laneTop.get(where[0]) + where[1] * ROW;
             String kind = op == blocker ? "blocker" : refused.contains(op) ? "refused" : switch (op.outcome()) {
                 case OK -> "ok";
@@ -170,7 +183,8 @@ final class Picture {
                     .append("<rect x=\"").append(x1).append("\" y=\"").append(top).append("\" width=\"").append(Math.max(6, x2 - x1))
                     .append("\" height=\"").append(ROW - 6).append("\" rx=\"4\"/>");
             int room = Math.max(0, (x2 - x1 - 6) / 7);
-            String text = label.length() > room ? (room > 2 ? label.substring(0, room - 1) + "…" : "") : label;
+            boolean marked = kind.equals("blocker") || kind.equals("refused");
+            String text = marked || label.length() <= room ? label : room > 2 ? label.substring(0, room - 1) + "…" : "";
             if (!text.isEmpty()) {
                 svg.append("<text x=\"").append(x1 + 4).append("\" y=\"").append(top + 13).append("\">").append(escape(text)).append("</text>");
             }
@@ -186,7 +200,7 @@ final class Picture {
                 .append(".fail rect{fill:#fafafa;stroke:#bbb}.fail text{fill:#999;text-decoration:line-through}\n")
                 .append(".refused rect{fill:#fbd0d0;stroke:#c62828}.blocker rect{fill:#f28b82;stroke:#b71c1c;stroke-width:3}\n")
                 .append(".legend span{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #888;border-radius:4px}\n")
-                .append(".scroll{overflow-x:auto;border:1px solid #ddd}\n</style></head><body>\n");
+                .append(".scroll{overflow-x:auto;border-left:1px solid #ccc;flex:1}\n</style></head><body>\n");
         page.append("<h2>History: ").append(verdict).append(" (").append(escape(result.model().toString())).append(" model")
                 .append(partition != null && partition.keyed() ? ", key " + escape(Values.show(partition.key())) : "")
                 .append(")</h2>\n");
@@ -200,8 +214,14 @@ final class Picture {
             page.append("<p>Showing operations ").append(from + 1).append(" to ").append(from + shown.size()).append(" of ").append(total)
                     .append(".</p>\n");
         }
-        page.append("<div class=\"scroll\">\n").append(svg).append("</div>\n</body></html>\n");
+        page.append("<div style=\"display:flex\"><div>\n").append(labels).append("</div><div class=\"scroll\">\n").append(svg)
+                .append("</div></div>\n</body></html>\n");
         return page.toString();
+    }
+
+    /** An unknown outcome may take effect any time after its invocation: its bar runs to the right edge. */
+    private static boolean open(Operation op) {
+        return op.outcome() == Operation.Outcome.INFO || op.outcome() == Operation.Outcome.PENDING;
     }
 
     private static String escape(String text) {

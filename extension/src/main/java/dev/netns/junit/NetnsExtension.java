@@ -7,8 +7,8 @@ import dev.netns.Topology;
 import dev.netns.internal.placement.Escape;
 import dev.netns.internal.placement.Escapes;
 import dev.netns.internal.placement.GhostPolicy;
+import dev.netns.internal.placement.TopologyAddresses;
 import dev.netns.internal.system.Privileges;
-import dev.netns.internal.topology.RunningTopology;
 import dev.netns.internal.topology.StateReport;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
@@ -45,7 +45,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * <p>Register it with {@code @NetnsTest}, or by hand with {@code @ExtendWith(NetnsExtension.class)}.
  * The topology lives in the test's {@link ExtensionContext.Store}, so JUnit closes it when the
  * test ends, after {@code @AfterEach} methods, whatever happened. When a test fails, the state of
- * every namespace is logged and attached to the test's report as {@code netns-state.txt}.
+ * every namespace is logged and attached to the test's report as {@code netns-state.txt}; when it
+ * failed because a history was not linearizable, the picture of that history as {@code history.html}.
  */
 public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback,
         AfterTestExecutionCallback, AfterEachCallback, ParameterResolver, TestWatcher, InvocationInterceptor {
@@ -152,6 +153,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
     public void afterTestExecution(ExtensionContext context) {
         RuntimeException faultsFailed = stopFaults(context);
         Optional<Throwable> failure = context.getExecutionException();
+        failure.ifPresent(cause -> HistoryPictures.attach(context, cause));
         Optional<ManagedTopology> managed = managed(context);
         if ((failure.isPresent() || faultsFailed != null) && managed.isPresent()) {
             managed.get().markFailed();
@@ -172,7 +174,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
     @Override
     public void afterEach(ExtensionContext context) {
         managed(context).ifPresent(managed -> {
-            List<Escape> escapes = RunningTopology.takeEscapes(managed.topology());
+            List<Escape> escapes = TopologyAddresses.takeFor(managed.topology().namespaces());
             if (!escapes.isEmpty()) {
                 throw new NetnsException(Escapes.explain(escapes));
             }

@@ -23,15 +23,21 @@ import org.junit.jupiter.api.Test;
  */
 class EscapeIT {
 
-    /** Runs {@code fixtures} in a child JVM inside {@code unshare --net}; returns its output. */
+    private static final String SANDBOX = "ip link set lo up && ip link add sink0 type veth peer name sink1"
+            + " && ip link set sink0 up && ip link set sink1 up"
+            + " && ip addr add 198.51.100.2/32 dev sink0 && ip route add default dev sink0"
+            + " && exec \"$0\" \"$@\"";
+
+    /** Runs {@code fixtures} through the launcher API (as IDEs do) in a child JVM inside {@code unshare --net}. */
     static String runSandboxed(String... fixtures) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String sandbox = "ip link set lo up && ip link add sink0 type veth peer name sink1 && ip link set sink0 up && ip link set sink1 up"
-                + " && ip addr add 198.51.100.2/32 dev sink0 && ip route add default dev sink0"
-                + " && exec \"$0\" \"$@\"";
-        List<String> command = new java.util.ArrayList<>(List.of("unshare", "--net", "sh", "-c", sandbox,
+        List<String> command = new java.util.ArrayList<>(List.of("unshare", "--net", "sh", "-c", SANDBOX,
                 java, "-cp", System.getProperty("java.class.path"), FixtureRunner.class.getName()));
         command.addAll(List.of(fixtures));
+        return run(command);
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] output = process.getInputStream().readAllBytes();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -46,6 +52,17 @@ class EscapeIT {
                 .contains("@RunIn")
                 .contains("refused after less than a second: true")
                 .contains("tests 1, failed 1");
+    }
+
+    @Test
+    void theJUnitConsoleLauncherCatchesItToo() throws Exception {
+        Path launcher = Path.of("target/launchers/junit-platform-console-standalone.jar");
+        assertThat(launcher).as("copied by the build (maven-dependency-plugin)").exists();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String output = run(List.of("unshare", "--net", "sh", "-c", SANDBOX, java, "-jar", launcher.toString(),
+                "execute", "--disable-banner", "--details=tree", "--class-path", System.getProperty("java.class.path"),
+                "--select-class", NaiveClientCase.class.getName()));
+        assertThat(output).contains("tcp to 10.33.0.2:7300 (namespace 'blue')").contains("1 tests failed");
     }
 
     @Test

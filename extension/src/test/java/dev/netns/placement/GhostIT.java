@@ -10,7 +10,7 @@ import dev.netns.NetNs;
 import dev.netns.Topology;
 import dev.netns.internal.placement.Escape;
 import dev.netns.internal.placement.GhostPolicy;
-import dev.netns.internal.topology.RunningTopology;
+import dev.netns.internal.placement.TopologyAddresses;
 import dev.netns.junit.Namespace;
 import dev.netns.junit.NetnsTest;
 import java.io.IOException;
@@ -72,7 +72,7 @@ class GhostIT {
             String outcome = attempt.get(10, TimeUnit.SECONDS);
             assertThat(outcome).startsWith("failed after");
             assertThat(Long.parseLong(outcome.replaceAll("failed after (\\d+) ms.*", "$1"))).isLessThan(1000);
-            List<Escape> escapes = RunningTopology.takeEscapes(second);
+            List<Escape> escapes = TopologyAddresses.takeFor(second.namespaces());
             assertThat(escapes).singleElement().satisfies(escape -> {
                 assertThat(escape.target()).isEqualTo("10.34.0.2:7400");
                 assertThat(escape.origin()).contains("namespace 'red' of a closed topology");

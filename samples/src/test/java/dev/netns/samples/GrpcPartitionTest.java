@@ -23,6 +23,7 @@ import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.GlobalEventExecutor;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -137,6 +138,8 @@ class GrpcPartitionTest {
         clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         serverWorkers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         serverBoss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        // the loops' termination may start Netty's JVM-wide GlobalEventExecutor thread from inside: wait until it ends
+        GlobalEventExecutor.INSTANCE.awaitInactivity(5, TimeUnit.SECONDS);
         clientExecutor.shutdownNow();
         serverExecutor.shutdownNow();
         clientExecutor.awaitTermination(5, TimeUnit.SECONDS);
@@ -146,6 +149,12 @@ class GrpcPartitionTest {
     private String sayHello(String name, long deadlineMillis) {
         return ClientCalls.blockingUnaryCall(channel, SAY_HELLO,
                 CallOptions.DEFAULT.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS), name);
+    }
+
+    @Test
+    void eachTestIsServedByItsOwnLoopsInItsOwnTopology() {
+        // with gRPC's shared loops and executor, whichever test runs second would run in the first one's closed topology
+        assertThat(sayHello("again", 5000)).isEqualTo("hello again");
     }
 
     @Test

@@ -91,6 +91,8 @@ class JdkHttpClientTest {
 
     @Test
     void sendAsyncToo() {
+        // sendAsync hands each result to the JVM's default CompletableFuture executor (the common pool on Java 21+):
+        // a common-pool worker born here stays in client after the test and is reported as a ghost
         List<CompletableFuture<HttpResponse<String>>> responses = IntStream.range(0, 5)
                 .mapToObj(i -> client.sendAsync(HttpRequest.newBuilder(URI.create("http://10.61.0.2:8080/" + i)).build(),
                         HttpResponse.BodyHandlers.ofString()))

@@ -29,6 +29,7 @@ import io.netty.handler.codec.string.StringEncoder;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -172,10 +173,12 @@ class NettyEchoTest {
     }
 
     @AfterEach
-    void shutDown() {
+    void shutDown() throws InterruptedException {
         closing = true;
         clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         serverLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        // the loops' termination may start Netty's JVM-wide GlobalEventExecutor thread from inside: wait until it ends
+        GlobalEventExecutor.INSTANCE.awaitInactivity(5, TimeUnit.SECONDS);
     }
 
     @Test

@@ -89,6 +89,16 @@ class OkHttpJettyTest {
     }
 
     @Test
+    void withoutTheDelayNoRetryIsNeeded() throws Exception {
+        // whichever test runs second reuses OkHttp's JVM-wide TaskRunner threads of the first: its sockets still come from
+        // this test's client.socketFactory(), so they are created in this test's topology
+        try (Response response = okhttp.newCall(new Request.Builder().url("http://10.62.0.2:8080/").build()).execute()) {
+            assertThat(response.body().string()).isEqualTo("hello 10.62.0.1");
+            assertThat(timeouts).hasValue(0);
+        }
+    }
+
+    @Test
     void aRequestThatTimesOutOnTheSlowLinkGetsThroughWhenRetried() throws Exception {
         client.link("eth0").impair(Impairment.builder().delay(Duration.ofMillis(100)).build());
         Request request = new Request.Builder().url("http://10.62.0.2:8080/").build();

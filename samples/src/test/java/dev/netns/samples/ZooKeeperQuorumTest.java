@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.netns.NetNs;
+import dev.netns.Partition;
 import dev.netns.Program;
 import dev.netns.Topology;
 import dev.netns.junit.Bridge;
@@ -21,9 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
@@ -37,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Java in the topology: a 3-node ZooKeeper 3.9.5 quorum, z1 z2 z3 on one switch, loses its leader
  * to a partition and elects another; once healed, the old leader follows. Once in-process (each
- * node runs on a thread from {@code zN.threadFactory()}: every thread ZooKeeper starts descends
- * from it, so all of them live in zN) and once as child JVMs ({@code zN.java(QuorumPeerMain.class,
+ * node runs on a thread started inside {@code zN.call(..)}: every thread ZooKeeper starts
+ * descends from it, so all of them live in zN; a thread group of the node's own tells when they
+ * have all ended after {@code close()}) and once as child JVMs ({@code zN.java(QuorumPeerMain.class,
  * cfg)}). The test asks each node with the four-letter word {@code srvr}, and writes and reads
  * data with a ZooKeeper client built inside {@code client.call(..)}, all from the client namespace.
  */
@@ -60,7 +60,8 @@ class ZooKeeperQuorumTest {
     @Namespace("client") NetNs client;
 
     private final List<QuorumPeerMain> inProcess = new ArrayList<>();
-    private final List<ExecutorService> nodeThreads = new ArrayList<>();
+    private final List<ThreadGroup> nodeThreads = new ArrayList<>();
+    private final List<Exception> failures = new CopyOnWriteArrayList<>();
     private final List<Program> childJvms = new ArrayList<>();
 
     /** zN's configuration file: small ticks so that a test takes seconds, no admin server, srvr allowed. */
@@ -88,13 +89,20 @@ class ZooKeeperQuorumTest {
             QuorumPeerConfig config = new QuorumPeerConfig();
             config.parse(config(id).toString());
             QuorumPeerMain node = new QuorumPeerMain();
-            ExecutorService thread = Executors.newSingleThreadExecutor(net.namespace("z" + id).threadFactory());
-            thread.submit(() -> {
-                node.runFromConfig(config);   // runs until close(); every thread it starts lives in zN
+            ThreadGroup threads = new ThreadGroup("z" + id);   // every thread the node starts joins it
+            Thread runner = new Thread(threads, () -> {
+                try {
+                    node.runFromConfig(config);   // runs until close()
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            }, "z" + id);
+            net.namespace("z" + id).call(() -> {
+                runner.start();   // born in zN, and so is every thread it starts
                 return null;
             });
             inProcess.add(node);
-            nodeThreads.add(thread);
+            nodeThreads.add(threads);
         }
 
         losesItsLeaderAndElectsAnother(net);
@@ -115,12 +123,11 @@ class ZooKeeperQuorumTest {
     }
 
     @AfterEach
-    void stopTheNodes() throws InterruptedException {
+    void stopTheNodes() {
         inProcess.forEach(QuorumPeerMain::close);
-        for (ExecutorService thread : nodeThreads) {
-            thread.shutdown();
-            thread.awaitTermination(10, TimeUnit.SECONDS);
-        }
+        // close() does not wait for the election's threads (they notice within 3 s): wait until every thread has ended
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeThreads.stream().allMatch(threads -> threads.activeCount() == 0));
+        assertThat(failures).as("what the nodes threw").isEmpty();
         childJvms.forEach(Program::stop);
     }
 
@@ -135,7 +142,7 @@ class ZooKeeperQuorumTest {
             before.close();
         }
 
-        others.forEach(other -> net.partition(leader, other));   // the client still reaches every node
+        net.partition(Partition.groups(List.of(leader), others));   // the client, in no group, still reaches every node
 
         String newLeader = awaitOneLeader(others);
         assertThat(newLeader).isNotEqualTo(leader);
@@ -148,7 +155,7 @@ class ZooKeeperQuorumTest {
             after.close();
         }
 
-        others.forEach(other -> net.heal(leader, other));
+        net.heal();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(srvr(leader))
                 .as("healed, the old leader follows the new one").contains("Mode: follower"));
     }

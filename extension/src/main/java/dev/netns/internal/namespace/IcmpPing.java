@@ -86,13 +86,17 @@ public final class IcmpPing {
         }
     }
 
+    /** How many recent echoes' send times are kept to measure a late reply's round trip. */
+    private static final int SENT_KEPT = 256;
+
     private static Outcome exchange(int fd, Duration timeout, boolean ipv4) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long nextSend = start;
         int sequence = 0;
         // when each echo left, by sequence number: the round trip is measured from the echo answered
-        long[] sentAt = new long[(int) (timeout.toNanos() / INTERVAL.toNanos()) + 2];
+        // a ring of send times, indexed by sequence number: bounded whatever the timeout
+        long[] sentAt = new long[SENT_KEPT];
         byte[] reply = new byte[1500];
         while (true) {
             long now = System.nanoTime();
@@ -100,7 +104,7 @@ public final class IcmpPing {
                 sequence++;
                 try {
                     byte[] echo = echo(sequence, ipv4 ? ECHO_REQUEST : ECHO_REQUEST_V6);
-                    sentAt[Math.min(sequence, sentAt.length - 1)] = System.nanoTime();
+                    sentAt[sequence % SENT_KEPT] = System.nanoTime();
                     Libc.send(fd, echo, echo.length, 0);
                 } catch (KernelException e) {
                     return new Outcome(false, "echo " + sequence + ": " + Libc.describe(e.errno()), null);
@@ -125,7 +129,8 @@ public final class IcmpPing {
                     if (length >= 8 && (reply[0] & 0xff) == (ipv4 ? ECHO_REPLY : ECHO_REPLY_V6)) {
                         long received = System.nanoTime();
                         int answered = ((reply[6] & 0xff) << 8) | (reply[7] & 0xff);
-                        long sent = answered >= 1 && answered <= sequence ? sentAt[Math.min(answered, sentAt.length - 1)] : start;
+                        long sent = answered >= 1 && answered <= sequence && sequence - answered < SENT_KEPT
+                                ? sentAt[answered % SENT_KEPT] : start;
                         Duration roundTrip = Duration.ofNanos(received - sent);
                         return new Outcome(true, String.format("reply to echo %d after %.3f ms (%d sent)",
                                 answered, roundTrip.toNanos() / 1e6, sequence), roundTrip);

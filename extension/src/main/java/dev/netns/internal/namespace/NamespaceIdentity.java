@@ -51,7 +51,7 @@ public record NamespaceIdentity(long inode, long cookie) {
             } finally {
                 Libc.close(fd);
             }
-        }, "netns-junit-identity");
+        }, "netns-identity");
         reader.setDaemon(true);
         reader.start();
         try {

@@ -48,26 +48,25 @@ public final class Reaper {
     private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
 
     /*
-     * The watchdog holds each namespace it is told of ("+INODE FILE": it opens FILE, a descriptor
-     * of this JVM's, and keeps it only if it names INODE), so that an inode it kills by is never
-     * another namespace's; at the end it kills the run's cgroup first, then what is left inside
+     * The watchdog holds each namespace it is told of ("+INODE FILE": it opens FILE, the JVM's own
+     * descriptor of that namespace, which the JVM keeps open until the release is acknowledged),
+     * so that an inode it kills by is never another namespace's; at the end it kills the run's cgroup first, then what is left inside
      * the namespaces it holds (processes of ProcessBuilder in call(), outside the cgroup).
      */
-    private static final String SCRIPT = """
+    static final String SCRIPT = """
             declare -A owned
             journal="$1"
             cgroup="$2"
             ulimit -n "$(ulimit -Hn)" 2>/dev/null
+            # never the machine's namespace nor its own, whatever it is told: those hold everyone
+            machine=$(stat -L -c %i /proc/1/ns/net 2>/dev/null)
+            self=$(stat -L -c %i /proc/$$/ns/net 2>/dev/null)
             while IFS= read -r line; do
               case "$line" in
-                +*) read -r inode file <<< "${line:1}"
-                    if exec {fd}<"$file"; then
-                      if [ "$(stat -L -c %i "/proc/$$/fd/$fd" 2>/dev/null)" = "$inode" ]; then
-                        owned[$inode]=$fd
-                      else
-                        exec {fd}<&-
-                      fi
-                    fi 2>/dev/null ;;
+                +*) inode=${line%% *}; inode=${inode:1}; file=${line#* }
+                    # no process is started here: the JVM waits for the acknowledgement
+                    if [ -n "$machine" ] && [ "$inode" != "$machine" ] && [ "$inode" != "$self" ] \\
+                        && exec {fd}<"$file"; then owned[$inode]=$fd; fi 2>/dev/null ;;
                 -*) fd=${owned[${line:1}]:-}
                     if [ -n "$fd" ]; then exec {fd}<&-; fi
                     unset "owned[${line:1}]" ;;

@@ -1,5 +1,6 @@
 package dev.netns.internal.placement;
 
+import dev.netns.NetNs;
 import dev.netns.internal.model.IpAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,6 +40,14 @@ public final class TopologyAddresses {
         List<Escape> taken = List.copyOf(escapes);
         escapes.clear();
         return taken;
+    }
+
+    /**
+     * The escapes charged since the last call to the topology whose namespaces are
+     * {@code namespaces}: a running topology registers under its first namespace.
+     */
+    public static List<Escape> takeFor(List<NetNs> namespaces) {
+        return namespaces.isEmpty() ? List.of() : take(namespaces.get(0));
     }
 
     /** Forgets {@code owner}; returns the escapes charged to it, each once. */

@@ -57,6 +57,8 @@ public final class ProgramRunner {
             Process process = spec.inputBytes() == null && Spawner.available()
                     ? namespace.run(() -> Spawner.start(spec, out, err, cgroup.get(), namespace.tid()))
                     : namespace.run(() -> startContainedAfterwards(spec, out, err));
+            out.started();
+            err.started();
             RunningProgram[] self = new RunningProgram[1];
             RunningProgram program = new RunningProgram(spec, logicalName, namespace, process, stdout, stderr,
                     () -> running.remove(self[0]), this);

@@ -122,23 +122,7 @@ public final class RunningProgram implements Program {
     }
 
     private boolean listens(int port) {
-        return thread.runUnchecked(() -> listensHere(port, "tcp") || listensHere(port, "tcp6"));
-    }
-
-    /** Reads the calling thread's own namespace's socket table: state 0A is LISTEN. */
-    private static boolean listensHere(int port, String table) throws IOException {
-        Path file = Path.of("/proc/thread-self/net", table);
-        if (!Files.exists(file)) {
-            return false;
-        }
-        String hexPort = String.format(":%04X", port);
-        for (String line : Files.readAllLines(file)) {
-            String[] fields = line.strip().split("\\s+");
-            if (fields.length > 3 && fields[1].endsWith(hexPort) && "0A".equals(fields[3])) {
-                return true;
-            }
-        }
-        return false;
+        return thread.runUnchecked(() -> ListeningPorts.listensHere(port));
     }
 
     /** Waits up to {@code timeout} for the program to exit; past it, kills it and its children. */

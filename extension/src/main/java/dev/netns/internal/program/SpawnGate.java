@@ -37,7 +37,7 @@ final class SpawnGate {
         Thread thread = new Thread(() -> {
             leaveTheNamespace();
             task.run();
-        }, "netns-junit-spawn-gate");
+        }, "netns-spawn-gate");
         thread.setDaemon(true);
         return thread;
     });

@@ -38,6 +38,12 @@ public final class Libc {
     public static final int MFD_CLOEXEC = 1;
     public static final int FALLOC_FL_KEEP_SIZE = 1;
     public static final int FALLOC_FL_PUNCH_HOLE = 2;
+    public static final int SEEK_DATA = 3;
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int F_SETPIPE_SZ = 1031;
+    public static final int POLLHUP = 0x10;
+    public static final int SEEK_HOLE = 4;
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
     /** {@code pidfd_open}: the same number on every architecture (the generic syscall table). */
@@ -125,6 +131,16 @@ public final class Libc {
 
         static native int mkfifo(String path, int mode) throws LastErrorException;
 
+        static native long lseek(int fd, long offset, int whence) throws LastErrorException;
+
+        static native int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        static native int fcntl(int fd, int command, int argument) throws LastErrorException;
+
+        static native long read(int fd, byte[] buffer, long length) throws LastErrorException;
+
+        static native long write(int fd, byte[] buffer, long length) throws LastErrorException;
+
         static native int waitpid(int pid, int[] status, int options) throws LastErrorException;
 
         static native int kill(int pid, int signal) throws LastErrorException;
@@ -133,11 +149,8 @@ public final class Libc {
 
         static native int gettid();
 
-        static native long read(int fd, byte[] buffer, long length) throws LastErrorException;
-
-        static native long write(int fd, byte[] buffer, long length) throws LastErrorException;
-
         static native int ioctl(int fd, long request, byte[] argument) throws LastErrorException;
+
         static native long syscall(long number, long first, long second, long third, long fourth) throws LastErrorException;
     }
 
@@ -284,6 +297,21 @@ public final class Libc {
         long[] value = new long[1];
         checked("getsockopt", () -> C.getsockopt(fd, level, name, value, new int[] {8}));
         return value[0];
+    }
+
+    /** {@code lseek(2)}; a failure throws {@link KernelException} with its errno (ENXIO: no data or hole past offset). */
+    public static long lseek(int fd, long offset, int whence) {
+        return checkedLong("lseek", () -> C.lseek(fd, offset, whence));
+    }
+
+    /** {@code pipe2(2)}: {@code fds[0]} reads, {@code fds[1]} writes; a failure throws {@link KernelException}. */
+    public static int pipe2(int[] fds, int flags) {
+        return checked("pipe2", () -> C.pipe2(fds, flags));
+    }
+
+    /** {@code fcntl(2)} with an int argument; a failure throws {@link KernelException} with its errno. */
+    public static int fcntl(int fd, int command, int argument) {
+        return checked("fcntl", () -> C.fcntl(fd, command, argument));
     }
 
     /** {@code mkfifo(3)}; a failure throws {@link KernelException} with its errno. */

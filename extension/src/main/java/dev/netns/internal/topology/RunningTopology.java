@@ -1,10 +1,8 @@
 package dev.netns.internal.topology;
 
 import dev.netns.Impairment;
-import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Partition;
-import dev.netns.Topology;
 import dev.netns.internal.deploy.TopologyDeployment;
 import dev.netns.internal.fault.PartitionRules.Cut;
 import dev.netns.internal.model.IpAddress;
@@ -26,12 +24,16 @@ import dev.netns.internal.placement.Escapes;
 import dev.netns.internal.placement.GhostPolicy;
 import dev.netns.internal.placement.Ghosts;
 import dev.netns.internal.placement.TopologyAddresses;
+import dev.netns.internal.placement.TopologyNames;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Privileges;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -106,6 +108,7 @@ public final class RunningTopology implements AutoCloseable {
             topology.reaper = reaper;
             reaper.own(topology.threads());
             TopologyAddresses.register(topology.escapeKey(), topology.addressesByNamespace());
+            TopologyNames.register(topology.inodes(), topology.namesForResolver());
             for (ImpairSpec impair : model.impairments()) {
                 try {
                     topology.namespaces.get(impair.namespace()).impair(impair.interfaceName(), impair.impairment());
@@ -165,6 +168,7 @@ public final class RunningTopology implements AutoCloseable {
         }
         closed = true;
         TopologyAddresses.unregister(escapeKey());
+        TopologyNames.unregister(inodes());
         killProcessesInside();
         releaseToWatchdog();
         RuntimeException failure = null;
@@ -207,6 +211,7 @@ public final class RunningTopology implements AutoCloseable {
         if (hostsFile != null) {
             hostsFile.close();
         }
+        TopologyNames.unregister(inodes());
         String ghosts = lookForGhosts();
         RunStatistics.tornDown(System.nanoTime() - started, killedAtTeardown - killedBefore);
         List<Escape> escapes = TopologyAddresses.unregister(escapeKey());
@@ -242,18 +247,30 @@ public final class RunningTopology implements AutoCloseable {
         return report;
     }
 
-    /** What escapes are charged to: the first namespace handle, which the public {@code Topology} reaches too. */
+    /** What escapes are charged to: the first namespace handle ({@link TopologyAddresses#takeFor}). */
     private Object escapeKey() {
         return namespaces.isEmpty() ? this : namespaces.values().iterator().next();
     }
 
-    /**
-     * The escapes charged to {@code topology} since the last call: connection attempts to its
-     * addresses by JVM code outside it.
-     */
-    public static List<Escape> takeEscapes(Topology topology) {
-        List<NetNs> namespaces = topology.namespaces();
-        return namespaces.isEmpty() ? List.of() : TopologyAddresses.take(namespaces.get(0));
+    /** Each namespace name with its declared addresses (IPv4 first), for {@code InetAddress} on threads inside. */
+    private Map<String, List<InetAddress>> namesForResolver() {
+        Map<String, List<InetAddress>> names = new HashMap<>();
+        for (NamespaceSpec spec : model.namespaces()) {
+            List<InetAddress> addresses = new ArrayList<>();
+            model.addressesOf(spec.name()).stream().map(cidr -> cidr.address())
+                    .sorted(Comparator.comparing(address -> !address.isIpv4()))
+                    .forEach(address -> {
+                        try {
+                            addresses.add(InetAddress.getByAddress(spec.name(), address.bytes()));
+                        } catch (UnknownHostException impossible) {
+                            throw new IllegalStateException(impossible);
+                        }
+                    });
+            if (!addresses.isEmpty()) {
+                names.put(spec.name(), addresses);
+            }
+        }
+        return names;
     }
 
     /** Every declared address of the topology, with the logical name of its namespace. */

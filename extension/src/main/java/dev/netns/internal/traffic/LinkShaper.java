@@ -1,5 +1,6 @@
 package dev.netns.internal.traffic;
 
+import com.sun.jna.Memory;
 import dev.netns.ExecResult;
 import dev.netns.Impairment;
 import dev.netns.ImpairmentStatistics;
@@ -11,6 +12,7 @@ import dev.netns.internal.netlink.RouteNetlink;
 import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
+import dev.netns.internal.system.PacketIo;
 import dev.netns.internal.system.Sysctl;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -49,6 +51,7 @@ public final class LinkShaper implements AutoCloseable {
     private static final int SO_RCVBUF = 8;
     private static final int SO_RCVBUFFORCE = 33;
     private static final int RECEIVE_BUFFER = 8 << 20;
+    private static final long DROP_CHECK_NANOS = 20_000_000L;
 
     private final NetNs namespace;
     private final NamespaceThread namespaceThread;
@@ -75,11 +78,16 @@ public final class LinkShaper implements AutoCloseable {
     private volatile int heldCount;
     private volatile long heldBytes;
     private volatile String failure;
+    private volatile KernelLoss kernelLoss;
+    private boolean dropDeviceMade;
+    private volatile long kernelFrames;
+    private volatile long kernelLost;
 
     // the shaper thread's own
     private final HeldFrames held = new HeldFrames(HeldFrames.DEFAULT_CAPACITY);
     private final Map<ShaperRule, RateBucket> buckets = new IdentityHashMap<>();
     private long order;
+    private long lastDropCheck;
 
     private LinkShaper(NetNs namespace, NamespaceThread namespaceThread, String interfaceName, String shaperLink, int receiveFd, int packetFd) {
         this.namespace = namespace;
@@ -158,7 +166,17 @@ public final class LinkShaper implements AutoCloseable {
      * removed, so no packet that both sets impair slips through in between.
      */
     private void apply(ShaperRules next) {
-        List<List<String>> wanted = ShaperFilters.of(next);
+        KernelLoss kernel = null;
+        if (next.pairs().isEmpty() && next.link() != null && LossProgram.handles(next.link().impairment())) {
+            try {
+                kernel = namespaceThread.runUnchecked(() -> KernelLoss.attach(interfaceName, next.link(), dropDevice()));
+            } catch (KernelException e) {
+                // e.g. no CAP_BPF in a rootless run: the shaper thread decides the same losses, more slowly
+                LOG.log(System.Logger.Level.DEBUG, "loss in the kernel unavailable on " + namespace.name() + ":"
+                        + interfaceName + " (" + e.getMessage() + "); through the shaper thread instead");
+            }
+        }
+        List<List<String>> wanted = kernel != null ? List.of() : ShaperFilters.of(next);
         List<Integer> added = new ArrayList<>();
         this.rules = next;
         if (!wanted.equals(filterSpecs)) {
@@ -170,6 +188,9 @@ public final class LinkShaper implements AutoCloseable {
                 }
             } catch (NetnsException e) {
                 added.forEach(priority -> tcQuietly(namespace, ShaperFilters.deleteCommand(interfaceName, priority)));
+                if (kernel != null) {
+                    kernel.close();
+                }
                 throw e;
             }
             for (int priority : filterPriorities) {
@@ -177,6 +198,32 @@ public final class LinkShaper implements AutoCloseable {
             }
             filterPriorities = added;
             filterSpecs = wanted;
+        }
+        closeKernelLoss();
+        kernelLoss = kernel;
+    }
+
+    /**
+     * On the namespace's thread: a veth pair of the shaper's own that stays down, where the kernel's
+     * loss program sends lost packets to vanish (made on first use).
+     */
+    private String dropDevice() {
+        String name = shaperLink + "x";
+        if (!dropDeviceMade) {
+            namespaceThread.routeNetlink().createVeth(name, name + "p", namespaceThread.fd());
+            dropDeviceMade = true;
+        }
+        return name;
+    }
+
+    /** Detaches the kernel's loss program, if any, keeping its counts. */
+    private void closeKernelLoss() {
+        KernelLoss old = kernelLoss;
+        if (old != null) {
+            kernelFrames += old.frames();
+            kernelLost += old.lost();
+            old.close();
+            kernelLoss = null;
         }
     }
 
@@ -270,7 +317,11 @@ public final class LinkShaper implements AutoCloseable {
 
     /** What the shaper did so far, and why it stopped if it did. */
     public ImpairmentStatistics statistics() {
-        return new ImpairmentStatistics(frames, sent, lost, overflowed, sendErrors, lastSendError, duplicated, corrupted,
+        KernelLoss kernel = kernelLoss;
+        long inKernel = kernelFrames + (kernel == null ? 0 : kernel.frames());
+        long lostInKernel = kernelLost + (kernel == null ? 0 : kernel.lost());
+        // the kernel's frames are decided there: lost ones are counted, the others go on at once
+        return new ImpairmentStatistics(frames + inKernel, sent + inKernel - lostInKernel, lost + lostInKernel, overflowed, sendErrors, lastSendError, duplicated, corrupted,
                 heldCount, heldBytes, Optional.ofNullable(failure));
     }
 
@@ -297,6 +348,7 @@ public final class LinkShaper implements AutoCloseable {
 
     private void run() {
         byte[] buffer = new byte[MAX_FRAME];
+        Memory landing = new Memory(MAX_FRAME);
         int[] pollfd = new int[2];
         long[] timeout = new long[2];
         ShaperRules seen = null;
@@ -328,9 +380,14 @@ public final class LinkShaper implements AutoCloseable {
                         reevaluate(current, System.nanoTime());
                         seen = current;
                     }
-                    receive(current, buffer);
+                    receive(current, landing, buffer);
                 }
-                sendDue(System.nanoTime());
+                long now = System.nanoTime();
+                sendDue(now);
+                if (now - lastDropCheck > DROP_CHECK_NANOS) {
+                    lastDropCheck = now;
+                    countKernelDrops();
+                }
                 heldCount = held.size();
                 heldBytes = held.bytes();
             }
@@ -354,21 +411,26 @@ public final class LinkShaper implements AutoCloseable {
         return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
+    /** Frames the kernel dropped before the shaper read them (its receive queue was full) count as overflowed. */
+    private void countKernelDrops() {
+        long drops = PacketIo.packetDrops(receiveFd);
+        if (drops > 0) {
+            frames += drops;
+            overflowed += drops;
+        }
+    }
+
     /** Reads what is waiting, up to a batch, without blocking. */
-    private void receive(ShaperRules current, byte[] buffer) {
+    private void receive(ShaperRules current, Memory landing, byte[] buffer) {
         for (int i = 0; i < RECEIVE_BATCH; i++) {
-            long length;
-            try {
-                length = Libc.recv(receiveFd, buffer, buffer.length, Libc.MSG_DONTWAIT);
-            } catch (KernelException e) {
-                if (e.errno() == Errno.EAGAIN || e.errno() == EINTR) {
-                    return;
-                }
-                throw e;
-            }
-            if (length <= 0) {
+            long length = PacketIo.recv(receiveFd, landing, MAX_FRAME, Libc.MSG_DONTWAIT);
+            if (length == -Errno.EAGAIN || length == -EINTR || length == 0) {
                 return;
             }
+            if (length < 0) {
+                throw new KernelException("recv", (int) -length, null);
+            }
+            landing.read(0, buffer, 0, (int) length);
             admit(current, buffer, (int) length, System.nanoTime());
         }
     }
@@ -453,12 +515,12 @@ public final class LinkShaper implements AutoCloseable {
 
     /** Sends one frame; a refusal drops that frame only (counted, with the kernel's words). */
     private void send(byte[] frame, int length) {
-        try {
-            Libc.send(packetFd, frame, length, 0);
+        long result = PacketIo.send(packetFd, frame, length, 0);
+        if (result >= 0) {
             sent++;
-        } catch (KernelException e) {
+        } else {
             sendErrors++;
-            lastSendError = Libc.describe(e.errno());
+            lastSendError = Libc.describe((int) -result);
         }
     }
 
@@ -469,6 +531,9 @@ public final class LinkShaper implements AutoCloseable {
             return;
         }
         stopping = true;
+        synchronized (this) {
+            closeKernelLoss();
+        }
         tcQuietly(namespace, "qdisc", "del", "dev", interfaceName, "clsact");
         try {
             thread.join(2000);
@@ -483,6 +548,9 @@ public final class LinkShaper implements AutoCloseable {
         try {
             namespaceThread.runUnchecked(() -> {
                 namespaceThread.routeNetlink().deleteLink(shaperLink);
+                if (dropDeviceMade) {
+                    namespaceThread.routeNetlink().deleteLink(shaperLink + "x");
+                }
                 return null;
             });
         } catch (RuntimeException e) {
@@ -497,6 +565,10 @@ public final class LinkShaper implements AutoCloseable {
             thread.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        KernelLoss kernel = kernelLoss;
+        if (kernel != null) {
+            kernel.close();
         }
         closeDevices();
     }

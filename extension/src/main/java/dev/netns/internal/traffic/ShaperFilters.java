@@ -1,5 +1,6 @@
 package dev.netns.internal.traffic;
 
+import dev.netns.Impairment;
 import dev.netns.internal.model.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ final class ShaperFilters {
     /** The match part of each filter the rules need (protocol and u32 selectors), in a stable order. */
     static List<List<String>> of(ShaperRules rules) {
         List<List<String>> filters = new ArrayList<>();
-        if (rules.link() != null) {
+        if (rules.link() != null && !isEmpty(rules.link().impairment())) {
             filters.add(List.of("protocol", "all", "u32", "match", "u32", "0", "0"));
             return filters;
         }
@@ -40,6 +41,14 @@ final class ShaperFilters {
             }
         }
         return filters;
+    }
+
+    /** Whether an impairment changes nothing: then its frames need not leave the kernel at all. */
+    static boolean isEmpty(Impairment impairment) {
+        return impairment.delay().filter(delay -> !delay.isZero()).isEmpty()
+                && impairment.jitter().filter(jitter -> !jitter.isZero()).isEmpty()
+                && impairment.loss().orElse(0) == 0 && impairment.rate().isEmpty() && impairment.duplicate() == 0
+                && impairment.reorder() == 0 && impairment.corrupt() == 0 && impairment.gilbertElliott().isEmpty();
     }
 
     /** {@code tc filter add} of one filter at {@code priority}, redirecting to {@code shaperLink}. */

@@ -53,6 +53,7 @@ final class ShapingDecisions {
 
     private final Impairment impairment;
     private final long seed;
+    private final long lossThreshold;
     private final Map<Long, FlowState> flows = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, FlowState> eldest) {
@@ -63,6 +64,12 @@ final class ShapingDecisions {
     ShapingDecisions(Impairment impairment, long seed) {
         this.impairment = impairment;
         this.seed = seed;
+        this.lossThreshold = lossThreshold(impairment.loss().orElse(0));
+    }
+
+    /** A 53-bit draw below this loses the packet: {@code percent} of all 53-bit values. */
+    static long lossThreshold(double percent) {
+        return (long) Math.ceil(percent / 100 * 0x1.0p53);
     }
 
     Decision decide(byte[] frame, int length) {
@@ -73,7 +80,8 @@ final class ShapingDecisions {
         FlowState state = flows.computeIfAbsent(flow, key -> new FlowState());
         long position = ++state.position;
         SplittableRandom random = new SplittableRandom(mix(seed ^ mix(flow + 0x9e3779b97f4a7c15L * position)));
-        boolean drop = random.nextDouble() * 100 < impairment.loss().orElse(0);
+        // an integer comparison, so that the kernel's program (LossProgram) makes exactly the same draw
+        boolean drop = (random.nextLong() >>> 11) < lossThreshold;
         drop |= burstLoss(state, random);
         int copies = random.nextDouble() * 100 < impairment.duplicate() ? 2 : 1;
         int corruptBit = -1;

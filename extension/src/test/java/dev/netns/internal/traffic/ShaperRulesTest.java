@@ -37,13 +37,19 @@ class ShaperRulesTest {
         assertThat(ShaperFilters.of(pairs)).containsExactly(
                 List.of("protocol", "ip", "u32", "match", "ip", "src", "10.9.0.1/32", "match", "ip", "dst", "10.9.0.2/32"),
                 List.of("protocol", "ipv6", "u32", "match", "ip6", "src", "fd00::1/128", "match", "ip6", "dst", "fd00::2/128"));
-        ShaperRules link = new ShaperRules(rule("link", List.of(), List.of()), pairs.pairs());
+        ShaperRules link = new ShaperRules(rule("link", List.of(), List.of(), Impairment.builder().loss(1).seed(1).build()),
+                pairs.pairs());
         assertThat(ShaperFilters.of(link)).containsExactly(List.of("protocol", "all", "u32", "match", "u32", "0", "0"));
+        ShaperRules empty = new ShaperRules(rule("link", List.of(), List.of()), List.of());
+        assertThat(ShaperFilters.of(empty)).as("an empty impairment leaves everything in the kernel").isEmpty();
         assertThat(ShaperFilters.of(ShaperRules.NONE)).isEmpty();
     }
 
     private static ShaperRule rule(String name, List<byte[]> sources, List<byte[]> destinations) {
-        Impairment impairment = Impairment.builder().seed(1).build();
+        return rule(name, sources, destinations, Impairment.builder().seed(1).build());
+    }
+
+    private static ShaperRule rule(String name, List<byte[]> sources, List<byte[]> destinations, Impairment impairment) {
         return new ShaperRule(name, impairment, new ShapingDecisions(impairment, 1), sources, destinations);
     }
 
