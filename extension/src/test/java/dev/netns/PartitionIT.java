@@ -201,6 +201,12 @@ class PartitionIT {
             assertThat((System.nanoTime() - started) / 1_000_000).as("ms to the refusal").isLessThan(1000);
             assertThat(n1).cannotPing("n2");
             assertThat(net.namespace("n3")).canConnect("n2", 7000);
+            // UDP: the rejection happens in the sender's own output, so the send itself fails at once
+            try (java.nio.channels.DatagramChannel udp = n1.openDatagramChannel()) {
+                udp.connect(new InetSocketAddress(n2.address(), PORT));
+                assertThatThrownBy(() -> udp.write(java.nio.ByteBuffer.wrap(new byte[] {1})))
+                        .isInstanceOf(IOException.class).hasMessageContaining("Operation not permitted");
+            }
 
             net.heal();
             assertThat(n1).within(Duration.ofSeconds(3)).canConnect("n2", 7000);
