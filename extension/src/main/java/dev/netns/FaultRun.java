@@ -1,6 +1,7 @@
 package dev.netns;
 
 import dev.netns.internal.fault.FaultGantt;
+import dev.netns.internal.namespace.HomeNamespace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -27,6 +28,7 @@ public final class FaultRun implements AutoCloseable {
     private final List<String> failures = new ArrayList<>();
     private final Map<Program, Program> current = new IdentityHashMap<>();
     private final Thread thread;
+    private final Object wakeUp = new Object();
     private volatile boolean stopping;
     private boolean closed;
 
@@ -36,8 +38,8 @@ public final class FaultRun implements AutoCloseable {
         for (Fault fault : schedule.faults()) {
             fault.programs().forEach(program -> current.put(program, program));
         }
-        thread = new Thread(this::run, "netns-junit-faults-" + schedule.seed());
-        thread.setDaemon(true);
+        // born in the library's home namespace, not in the namespace of a test thread that may live in the topology
+        thread = HomeNamespace.thread(this::run, "netns-junit-faults-" + schedule.seed());
         thread.start();
     }
 
@@ -86,8 +88,10 @@ public final class FaultRun implements AutoCloseable {
             }
             closed = true;
         }
-        stopping = true;
-        thread.interrupt();
+        synchronized (wakeUp) {
+            stopping = true;
+            wakeUp.notifyAll();
+        }
         try {
             thread.join(CLOSE_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
@@ -105,18 +109,16 @@ public final class FaultRun implements AutoCloseable {
 
     private void run() {
         Random random = schedule.random();
-        long next = started;
         while (!stopping) {
             Fault.Planned planned = schedule.next(random);
-            boolean made = act(planned, true);
-            next += schedule.every().toNanos();
-            sleepUntil(next);
-            if (made) {
-                act(planned, false);
+            if (!act(planned, true)) {
+                break;
             }
+            // each fault holds a full interval from when it was made, then is healed (at once on close)
+            sleepUntil(System.nanoTime() + schedule.every().toNanos());
+            act(planned, false);
             if (!schedule.calm().isZero()) {
-                next += schedule.calm().toNanos();
-                sleepUntil(next);
+                sleepUntil(System.nanoTime() + schedule.calm().toNanos());
             }
         }
     }
@@ -126,6 +128,7 @@ public final class FaultRun implements AutoCloseable {
         if (make && stopping) {
             return false;
         }
+        // the heal runs after a failed make too: a fault made halfway is taken back
         String description = make ? planned.description() : planned.healDescription();
         try {
             List<String> pair = planned.fault().impairedPair();
@@ -160,14 +163,13 @@ public final class FaultRun implements AutoCloseable {
                 }
             }
             record(planned, description, make);
-            return true;
         } catch (RuntimeException e) {
             synchronized (this) {
                 failures.add(description + ": " + e.getMessage());
                 timeline.add(new FaultEvent(elapsed(), "failed to " + description + ": " + e.getMessage()));
             }
-            return false;
         }
+        return true;
     }
 
     private synchronized void record(Fault.Planned planned, String description, boolean make) {
@@ -187,17 +189,23 @@ public final class FaultRun implements AutoCloseable {
         }
     }
 
-    /** Sleeps until {@code deadline}; a close cuts it short (the fault is then healed at once). */
+    /**
+     * Waits until {@code deadline}; a close cuts it short (the fault is then healed at once). A
+     * close wakes the wait instead of interrupting the thread, so that it never breaks a fault
+     * being made or healed halfway.
+     */
     private void sleepUntil(long deadline) {
-        while (!stopping) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(left);
-            } catch (InterruptedException e) {
-                // close() interrupts: heal now
+        synchronized (wakeUp) {
+            while (!stopping) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(wakeUp, left);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }
     }

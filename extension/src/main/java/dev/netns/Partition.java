@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * <p>What the application sees: a partition is silence (a packet sent across is lost, a TCP
  * connect times out, an established connection stalls); {@link #rejecting()} is refusal (a TCP
  * connect fails at once with {@code ConnectException}, data on an established connection gets a
- * reset, UDP and ping get ICMP port-unreachable). Namespaces a partition does not name are
+ * reset, a UDP send fails at once with "Operation not permitted", ping reports the target unreachable). Namespaces a partition does not name are
  * untouched, and so is traffic that a partitioned namespace forwards for others.
  *
  * <p>Immutable; two partitions of the same shape on the same nodes are equal.

@@ -173,8 +173,15 @@ class PartitionIT {
     void aRejectingPartitionRefusesAConnectionAtOnceAndHealsToo() throws Exception {
         NetNs n1 = net.namespace("n1");
         NetNs n2 = net.namespace("n2");
-        try (ServerSocket server = n2.call(() -> new ServerSocket(7000))) {
+        try (ServerSocket server = n2.call(() -> new ServerSocket(7000));
+                Socket established = n1.call(() -> new Socket(n2.address(), 7000));
+                Socket accepted = server.accept()) {
             net.partition(Partition.isolate("n1").rejecting());
+            // an established connection: the next segment it sends is answered with a reset
+            established.setSoTimeout(2000);
+            established.getOutputStream().write(1);
+            assertThatThrownBy(() -> established.getInputStream().read()).isInstanceOf(IOException.class)
+                    .hasMessageContaining("Connection reset");
             long started = System.nanoTime();
             assertThatThrownBy(() -> n1.call(() -> {
                 try (Socket socket = new Socket()) {
@@ -194,6 +201,12 @@ class PartitionIT {
             assertThat((System.nanoTime() - started) / 1_000_000).as("ms to the refusal").isLessThan(1000);
             assertThat(n1).cannotPing("n2");
             assertThat(net.namespace("n3")).canConnect("n2", 7000);
+            // UDP: the rejection happens in the sender's own output, so the send itself fails at once
+            try (java.nio.channels.DatagramChannel udp = n1.openDatagramChannel()) {
+                udp.connect(new InetSocketAddress(n2.address(), PORT));
+                assertThatThrownBy(() -> udp.write(java.nio.ByteBuffer.wrap(new byte[] {1})))
+                        .isInstanceOf(IOException.class).hasMessageContaining("Operation not permitted");
+            }
 
             net.heal();
             assertThat(n1).within(Duration.ofSeconds(3)).canConnect("n2", 7000);

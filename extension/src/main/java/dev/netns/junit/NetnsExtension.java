@@ -1,5 +1,6 @@
 package dev.netns.junit;
 
+import dev.netns.FaultRun;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Topology;
@@ -56,6 +57,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
     private static final System.Logger LOG = System.getLogger(NetnsExtension.class.getName());
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(NetnsExtension.class);
     private static final String TOPOLOGY = "topology";
+    private static final String FAULT_RUN = "faultRun";
     private static final String RUN_IN_THREAD = "run-in-thread";
 
     /** Creates the extension; JUnit does this when it is registered. */
@@ -116,21 +118,53 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
                 injectFields(instance.getClass(), instance, topology, false);
             }
         }
+        startFaults(context, topology);
+    }
+
+    /** Starts the schedule of the method's {@link Faults}, if any, on its topology. */
+    private static void startFaults(ExtensionContext context, Topology topology) {
+        Faults faults = context.getRequiredTestMethod().getAnnotation(Faults.class);
+        if (faults == null) {
+            return;
+        }
+        String origin = "@Faults on " + context.getRequiredTestMethod().getName() + "()";
+        if (topology == null) {
+            throw new ExtensionConfigurationException(origin + " needs a topology: declare namespaces with @Namespace");
+        }
+        FaultRun run = topology.startFaults(FaultsAnnotation.schedule(faults, origin));
+        context.getStore(STORE).put(FAULT_RUN, run);
+    }
+
+    /** Stops the schedule of {@link Faults} as the method returns, healing its last fault before {@code @AfterEach}. */
+    private static RuntimeException stopFaults(ExtensionContext context) {
+        FaultRun run = context.getStore(STORE).remove(FAULT_RUN, FaultRun.class);
+        if (run == null) {
+            return null;
+        }
+        try {
+            run.close();
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
     }
 
     @Override
     public void afterTestExecution(ExtensionContext context) {
+        RuntimeException faultsFailed = stopFaults(context);
         Optional<Throwable> failure = context.getExecutionException();
         failure.ifPresent(cause -> HistoryPictures.attach(context, cause));
         Optional<ManagedTopology> managed = managed(context);
-        if (failure.isEmpty() || managed.isEmpty()) {
-            return;
+        if ((failure.isPresent() || faultsFailed != null) && managed.isPresent()) {
+            managed.get().markFailed();
+            String state = StateReport.describe(managed.get().topology());
+            LOG.log(Level.WARNING, "netns-junit: " + context.getDisplayName() + " failed; state of its network:\n" + state);
+            context.publishReportEntry("netns.state", state);
+            ReportFile.attach(context, "netns-state.txt", state);
         }
-        managed.get().markFailed();
-        String state = StateReport.describe(managed.get().topology());
-        LOG.log(Level.WARNING, "netns-junit: " + context.getDisplayName() + " failed; state of its network:\n" + state);
-        context.publishReportEntry("netns.state", state);
-        ReportFile.attach(context, "netns-state.txt", state);
+        if (faultsFailed != null) {
+            throw faultsFailed;
+        }
     }
 
     /**
@@ -162,7 +196,8 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        return type == NetNs.class || type == Topology.class;
+        return type == NetNs.class || type == Topology.class
+                || type == FaultRun.class && parameterContext.getDeclaringExecutable().isAnnotationPresent(Faults.class);
     }
 
     @Override
@@ -174,6 +209,13 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
                         + "@Namespace on the class or method (for @BeforeAll methods use @NetnsTest(lifecycle = PER_CLASS))"));
         if (parameter.getType() == Topology.class) {
             return topology;
+        }
+        if (parameter.getType() == FaultRun.class) {
+            FaultRun run = extensionContext.getStore(STORE).get(FAULT_RUN, FaultRun.class);
+            if (run == null) {
+                throw new ParameterResolutionException(where + ": no @Faults schedule runs for this method");
+            }
+            return run;
         }
         // findAnnotation, not getAnnotation: a composed annotation meta-annotated with @Namespace counts too
         Namespace namespace = parameterContext.findAnnotation(Namespace.class).orElse(null);

@@ -2,6 +2,7 @@ package dev.netns.internal.namespace;
 
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
+import dev.netns.internal.system.Pidfds;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
+import dev.netns.internal.system.Pidfds;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,12 +127,9 @@ public final class NamespaceProcesses {
         return found.size();
     }
 
+    /** Through a pidfd, as every signal of the library goes; a process gone since it was listed is skipped. */
     private static void signal(long pid, int signal) {
-        try {
-            Libc.kill((int) pid, signal);
-        } catch (KernelException gone) {
-            // exited since it was listed
-        }
+        ProcessHandle.of(pid).ifPresent(process -> Pidfds.signal(process, signal));
     }
 
     /**

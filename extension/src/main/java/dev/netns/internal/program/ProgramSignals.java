@@ -1,14 +1,14 @@
 package dev.netns.internal.program;
 
-import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
+import dev.netns.internal.system.Pidfds;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Stops and continues a program with its children (SIGSTOP, SIGCONT). The one place that sends
- * these signals, so that another way (a cgroup's freezer, pidfds) can replace it.
+ * Stops and continues a program with its children (SIGSTOP, SIGCONT), each through a pidfd. The
+ * one place that sends these signals, so that another way (a cgroup's freezer) can replace it.
  */
 final class ProgramSignals {
 
@@ -23,7 +23,7 @@ final class ProgramSignals {
         if (!process.isAlive()) {
             return;
         }
-        signal(process.pid(), Libc.SIGSTOP);
+        signal(process, Libc.SIGSTOP);
         Set<Long> stopped = new HashSet<>();
         for (int round = 0; round < ROUNDS; round++) {
             List<ProcessHandle> found = process.descendants().filter(child -> !stopped.contains(child.pid())).toList();
@@ -31,7 +31,7 @@ final class ProgramSignals {
                 return;
             }
             for (ProcessHandle child : found) {
-                signal(child.pid(), Libc.SIGSTOP);
+                Pidfds.signal(child, Libc.SIGSTOP);
                 stopped.add(child.pid());
             }
         }
@@ -39,16 +39,17 @@ final class ProgramSignals {
 
     /** SIGCONT to every descendant, then to the program. */
     static void resume(Process process) {
-        process.descendants().forEach(child -> signal(child.pid(), Libc.SIGCONT));
-        if (process.isAlive()) {
-            signal(process.pid(), Libc.SIGCONT);
-        }
+        process.descendants().forEach(child -> Pidfds.signal(child, Libc.SIGCONT));
+        signal(process, Libc.SIGCONT);
     }
 
-    private static void signal(long pid, int signal) {
+    /** Signals the program itself through a pidfd, as every signal of the library goes. */
+    private static void signal(Process process, int signal) {
         try {
-            Libc.kill((int) pid, signal);
-        } catch (KernelException gone) {
+            if (process.isAlive()) {
+                Pidfds.signal(process.toHandle(), signal);
+            }
+        } catch (IllegalStateException exited) {
             // exited meanwhile: nothing to stop or continue
         }
     }
