@@ -41,8 +41,11 @@ public final class LinkShaper implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LinkShaper.class.getName());
     private static final AtomicInteger SHAPER_NUMBERS = new AtomicInteger();
-    /** The largest frame: an MTU of 65535 plus the Ethernet header and a VLAN tag. */
-    private static final int MAX_FRAME = 65_535 + 18;
+    /** The largest frame: a 64 KiB segment train or an MTU of 65535, with headers. */
+    private static final int MAX_FRAME = 65_536 + 512;
+    /** struct virtio_net_hdr, before each frame read and sent: how the kernel segments and checksums it. */
+    private static final int VNET_HEADER = 10;
+    private static final int PACKET_VNET_HDR = 15;
     /** The shaper's own devices take the largest MTU a veth has, so any cable MTU fits, also after a change. */
     private static final int SHAPER_MTU = 65_535;
     private static final int RECEIVE_BATCH = 64;
@@ -80,11 +83,13 @@ public final class LinkShaper implements AutoCloseable {
     private volatile String failure;
     private volatile KernelLoss kernelLoss;
     private boolean dropDeviceMade;
+    private boolean offloads;
     private volatile long kernelFrames;
     private volatile long kernelLost;
 
     // the shaper thread's own
     private final HeldFrames held = new HeldFrames(HeldFrames.DEFAULT_CAPACITY);
+    private final Memory outgoing = new Memory(MAX_FRAME + VNET_HEADER);
     private final Map<ShaperRule, RateBucket> buckets = new IdentityHashMap<>();
     private long order;
     private long lastDropCheck;
@@ -175,6 +180,20 @@ public final class LinkShaper implements AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "loss in the kernel unavailable on " + namespace.name() + ":"
                         + interfaceName + " (" + e.getMessage() + "); through the shaper thread instead");
             }
+        }
+        boolean segments = next.link() == null || next.link().impairment().corrupt() == 0;
+        for (ShaperRule pair : next.pairs()) {
+            segments &= pair.impairment().corrupt() == 0;
+        }
+        if (segments != offloads) {
+            // segment trains of up to 64 KiB cross user space in one piece, unless a rule corrupts:
+            // a flipped bit must come after the checksum, so then the kernel hands over checksummed frames
+            boolean on = segments;
+            namespaceThread.runUnchecked(() -> {
+                Ethtool.setOffloads(shaperLink, on);
+                return null;
+            });
+            offloads = segments;
         }
         List<List<String>> wanted = kernel != null ? List.of() : ShaperFilters.of(next);
         List<Integer> added = new ArrayList<>();
@@ -267,10 +286,12 @@ public final class LinkShaper implements AutoCloseable {
             }
             int receive = packetSocket(Libc.if_nametoindex(exit), Libc.ETH_P_ALL);
             growReceiveBuffer(receive);
+            Libc.setsockopt(receive, Libc.SOL_PACKET, PACKET_VNET_HDR, new int[] {1}, 4);
             int send;
             try {
                 send = packetSocket(index, 0);
                 Libc.setsockopt(send, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, new int[] {1}, 4);
+                Libc.setsockopt(send, Libc.SOL_PACKET, PACKET_VNET_HDR, new int[] {1}, 4);
             } catch (KernelException e) {
                 Libc.close(receive);
                 throw e;
@@ -347,8 +368,8 @@ public final class LinkShaper implements AutoCloseable {
     }
 
     private void run() {
-        byte[] buffer = new byte[MAX_FRAME];
-        Memory landing = new Memory(MAX_FRAME);
+        byte[] buffer = new byte[MAX_FRAME + VNET_HEADER];
+        Memory landing = new Memory(MAX_FRAME + VNET_HEADER);
         int[] pollfd = new int[2];
         long[] timeout = new long[2];
         ShaperRules seen = null;
@@ -423,19 +444,25 @@ public final class LinkShaper implements AutoCloseable {
     /** Reads what is waiting, up to a batch, without blocking. */
     private void receive(ShaperRules current, Memory landing, byte[] buffer) {
         for (int i = 0; i < RECEIVE_BATCH; i++) {
-            long length = PacketIo.recv(receiveFd, landing, MAX_FRAME, Libc.MSG_DONTWAIT);
-            if (length == -Errno.EAGAIN || length == -EINTR || length == 0) {
+            long received = PacketIo.recv(receiveFd, landing, MAX_FRAME + VNET_HEADER, Libc.MSG_DONTWAIT);
+            if (received == -Errno.EAGAIN || received == -EINTR || received == 0) {
                 return;
             }
-            if (length < 0) {
-                throw new KernelException("recv", (int) -length, null);
+            if (received < 0) {
+                throw new KernelException("recv", (int) -received, null);
             }
-            landing.read(0, buffer, 0, (int) length);
-            admit(current, buffer, (int) length, System.nanoTime());
+            int length = (int) received - VNET_HEADER;
+            if (length <= 0) {
+                continue;
+            }
+            // the frame first, for the choices; its header after it, to send it the same way
+            landing.read(VNET_HEADER, buffer, 0, length);
+            landing.read(0, buffer, length, VNET_HEADER);
+            admit(current, buffer, length, landing, System.nanoTime());
         }
     }
 
-    private void admit(ShaperRules current, byte[] buffer, int length, long now) {
+    private void admit(ShaperRules current, byte[] buffer, int length, Memory landing, long now) {
         frames++;
         ShaperRule rule = current.select(buffer, length);
         ShapingDecisions.Decision decision = rule == null ? ShapingDecisions.Decision.PLAIN
@@ -453,14 +480,14 @@ public final class LinkShaper implements AutoCloseable {
             }
             boolean corrupt = decision.corruptBit() >= 0 && copy == 0;
             if (due <= now && held.size() == 0 && !corrupt) {
-                // nothing ahead of it and nothing to change: out at once, without a copy
-                send(buffer, length);
+                // nothing ahead of it and nothing to change: out at once, as it came
+                send(landing, VNET_HEADER + length);
             } else {
-                byte[] frame = Arrays.copyOf(buffer, length);
+                byte[] frame = Arrays.copyOf(buffer, length + VNET_HEADER);
                 if (corrupt) {
                     frame[decision.corruptBit() / 8] ^= (byte) (1 << (decision.corruptBit() % 8));
                 }
-                if (!held.add(new HeldFrames.Held(due, order++, now, frame, rule, decision))) {
+                if (!held.add(new HeldFrames.Held(due, order++, now, frame, length, rule, decision))) {
                     overflowed++;
                     continue;
                 }
@@ -493,9 +520,9 @@ public final class LinkShaper implements AutoCloseable {
         List<HeldFrames.Held> frames = held.inArrivalOrder();
         held.clear();
         for (HeldFrames.Held frame : frames) {
-            ShaperRule rule = current.select(frame.bytes, frame.bytes.length);
+            ShaperRule rule = current.select(frame.bytes, frame.length);
             long due = rule == null ? now
-                    : pace(rule, frame.arrival + frame.decision.delayNanos(rule.impairment()), frame.bytes.length);
+                    : pace(rule, frame.arrival + frame.decision.delayNanos(rule.impairment()), frame.length);
             if (due < 0) {
                 overflowed++;
                 continue;
@@ -509,12 +536,14 @@ public final class LinkShaper implements AutoCloseable {
     private void sendDue(long now) {
         HeldFrames.Held frame;
         while ((frame = held.pollDue(now)) != null) {
-            send(frame.bytes, frame.bytes.length);
+            outgoing.write(0, frame.bytes, frame.length, VNET_HEADER);
+            outgoing.write(VNET_HEADER, frame.bytes, 0, frame.length);
+            send(outgoing, VNET_HEADER + frame.length);
         }
     }
 
-    /** Sends one frame; a refusal drops that frame only (counted, with the kernel's words). */
-    private void send(byte[] frame, int length) {
+    /** Sends one frame, its header first; a refusal drops that frame only (counted, with the kernel's words). */
+    private void send(Memory frame, int length) {
         long result = PacketIo.send(packetFd, frame, length, 0);
         if (result >= 0) {
             sent++;
