@@ -28,6 +28,14 @@ final class ShaperThroughput {
 
     private static final long WINDOW = 64L << 20;
 
+    /** What the table shows, for docs/benchmarks.md. */
+    static final String DESCRIPTION = """
+            TCP through an impaired veth, one connection red to blue from JVM sockets, steady state (bytes
+            arriving during 3 s after a first second), median of three rounds that interleave the plain veth
+            with every case, so that a busy machine weighs on both alike; rate limits measured once each.
+            An empty impairment redirects nothing; loss only is decided in the kernel (eBPF); everything
+            else crosses the shaper thread in segment trains of up to 64 KiB.""";
+
     private ShaperThroughput() {
     }
 
