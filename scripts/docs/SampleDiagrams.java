@@ -46,6 +46,7 @@ public class SampleDiagrams {
             return "";
         }
         String comment = text.substring(start + 3, end).replaceAll("(?m)^\\s*\\* ?", " ").replaceAll("\\s+", " ").strip();
+        comment = comment.replaceAll("\\{@code ([^}]*)}", "`$1`");   // Javadoc's {@code x} is Markdown's `x`
         int period = comment.indexOf(". ");
         return period < 0 ? comment : comment.substring(0, period + 1);
     }

@@ -24,8 +24,21 @@ public interface Capture extends AutoCloseable {
     /** The packets recorded so far, oldest first, decoded. */
     List<CapturedPacket> packets();
 
-    /** The recording as a pcap file (Ethernet link type), readable by tcpdump and Wireshark. */
+    /**
+     * The recording as a pcap file (Ethernet link type), readable by tcpdump and Wireshark. It
+     * stays readable after {@link #close()}, and is deleted when the topology closes: copy it to
+     * keep it.
+     */
     Path file();
+
+    /**
+     * How many packets are not in the recording: the oldest ones, let go so that the recording
+     * keeps to its limit (the last {@code netns.capture.maxBytes} bytes, 32 MiB unless set), plus
+     * those the kernel dropped because the recorder could not keep up.
+     */
+    default long dropped() {
+        return 0;
+    }
 
     /** Stops recording; safe to call twice. */
     @Override

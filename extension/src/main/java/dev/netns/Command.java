@@ -52,4 +52,20 @@ public interface Command {
      * @throws NetnsException when the program cannot be started (not found, not executable)
      */
     Program start();
+
+    /**
+     * Adds options for the child JVM of a command made by {@link NetNs#java(Class, String...)}
+     * ({@code "-Xmx64m"}, {@code "-XX:+UseSerialGC"}); they come before the main class.
+     *
+     * @throws NetnsException for a command that does not start a JVM
+     */
+    Command jvmOptions(String... options);
+
+    /**
+     * Sets a system property ({@code -Dname=value}) of the child JVM of a command made by
+     * {@link NetNs#java(Class, String...)}.
+     *
+     * @throws NetnsException for a command that does not start a JVM, or a name that is empty
+     */
+    Command systemProperty(String name, String value);
 }

@@ -1,9 +1,16 @@
 package dev.netns;
 
+import java.io.IOException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadFactory;
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
 
 /**
  * A handle on one network namespace of a running {@link Topology}, known by its logical name.
@@ -158,4 +165,89 @@ public interface NetNs {
      * @throws NetnsException when the topology is closed, the action is null, or the caller was interrupted
      */
     <T> T call(Callable<T> action) throws Exception;
+
+    /**
+     * Platform threads that live in this namespace from their first instruction, on Java 17 to 25:
+     * every socket they open and every thread they start belongs to it. For the thread pools and
+     * event loops of the code under test.
+     *
+     * <pre>{@code
+     * ExecutorService pool = Executors.newFixedThreadPool(4, red.threadFactory());
+     * EventLoopGroup loops = new NioEventLoopGroup(2, red.threadFactory());   // Netty
+     * }</pre>
+     *
+     * <p>The threads are daemons named {@code <name>-thread-<n>}. Shut your pools down before the
+     * topology closes: a thread still living in a closed namespace is a ghost, named in the test's
+     * report, and its sockets no longer reach anything. A thread started after the topology closed
+     * ends at once without running its task.
+     */
+    ThreadFactory threadFactory();
+
+    /**
+     * A {@code javax.net} socket factory whose sockets are created in this namespace at once,
+     * whichever thread later connects them (every {@code createSocket} method, the unconnected one
+     * included): for clients that accept a factory (OkHttp {@code socketFactory(..)}, JDBC drivers,
+     * RMI).
+     *
+     * @throws NetnsException (from its methods) when the topology is closed
+     */
+    SocketFactory socketFactory();
+
+    /** Like {@link #socketFactory()}, for server sockets: bound and listening inside this namespace. */
+    ServerSocketFactory serverSocketFactory();
+
+    /**
+     * An NIO socket channel created in this namespace (unconnected), e.g. for a Netty channel
+     * factory: {@code bootstrap.channelFactory(() -> new NioSocketChannel(red.openSocketChannel()))}.
+     *
+     * @throws IOException as {@link SocketChannel#open()} does
+     * @throws NetnsException when the topology is closed
+     */
+    SocketChannel openSocketChannel() throws IOException;
+
+    /** An NIO server socket channel created in this namespace (unbound). */
+    ServerSocketChannel openServerSocketChannel() throws IOException;
+
+    /** An NIO datagram channel created in this namespace (unbound). */
+    DatagramChannel openDatagramChannel() throws IOException;
+
+    /**
+     * A child JVM inside this namespace: this JVM's {@code java} binary and class path, then
+     * {@code mainClass} and {@code args}. Finish with {@link Command#start()} (a {@link Program},
+     * stopped at teardown like every program) or {@link Command#exec()}; add JVM options with
+     * {@link Command#jvmOptions(String...)} and system properties with
+     * {@link Command#systemProperty(String, String)}. Its output is captured, and it resolves the
+     * topology's namespace names like every program.
+     *
+     * <pre>{@code
+     * Program node = red.java(QuorumPeerMain.class, "/tmp/zoo1.cfg")
+     *         .jvmOptions("-Xmx128m")
+     *         .systemProperty("zookeeper.admin.enableServer", "false")
+     *         .start();
+     * }</pre>
+     *
+     * @throws NetnsException when {@code mainClass} is null or has no {@code main}
+     */
+    Command java(Class<?> mainClass, String... args);
+
+    /**
+     * The TCP and UDP sockets of the namespace, IPv4 and IPv6, read from the kernel now through
+     * sock_diag (what {@code ss -tuan} shows; no process is started).
+     *
+     * <pre>{@code
+     * assertThat(blue.sockets()).anyMatch(s -> s.state().equals("LISTEN") && s.local().getPort() == 8080);
+     * }</pre>
+     */
+    List<SocketInfo> sockets();
+
+    /**
+     * Freezes every process of the namespace at once (SIGSTOP), however it was started: the
+     * namespace's node hangs, its sockets stay open. The test JVM itself is never stopped, so JVM
+     * code running inside through {@link #call} or a thread factory keeps running; pause such a
+     * node by pausing its own process ({@link Program#pause()}) or by partitioning it instead.
+     */
+    void pause();
+
+    /** Lets every process of the namespace run again (SIGCONT). */
+    void resume();
 }

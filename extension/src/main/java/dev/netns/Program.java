@@ -71,6 +71,42 @@ public interface Program extends AutoCloseable {
      */
     ExecResult stop();
 
+    /**
+     * Freezes the program and its children (SIGSTOP): a node that hangs but keeps its sockets.
+     * Peers see silence: connections stay open, connects complete in the kernel but nothing
+     * answers, timers stop. A program paused at teardown is killed as usual.
+     */
+    void pause();
+
+    /** Lets a paused program and its children run again (SIGCONT); a no-op when it is not paused. */
+    void resume();
+
+    /** Whether {@link #pause()} froze it and it was not resumed since (and it still exists). */
+    boolean isPaused();
+
+    /**
+     * Crashes the program: SIGKILL to it and its children now, no grace period, and waits for it.
+     * Its peers see their connections reset. Safe to call twice, and after {@link #stop()}.
+     *
+     * @return its exit code (137: killed by SIGKILL, unless it had ended before) and all its output
+     */
+    ExecResult kill();
+
+    /**
+     * Starts the same command again in the same namespace, with the same options (directory,
+     * environment, input), so at the same addresses; when this program still runs it is
+     * {@link #kill() killed} first. This handle keeps the old run's result and output.
+     *
+     * <pre>{@code
+     * ExecResult crashed = node.kill();
+     * node = node.restart();
+     * node.awaitPort(2181, Duration.ofSeconds(10));
+     * }</pre>
+     *
+     * @return the new program
+     */
+    Program restart();
+
     /** Same as {@link #stop()}. */
     @Override
     void close();

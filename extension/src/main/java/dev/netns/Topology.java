@@ -16,6 +16,7 @@ import dev.netns.junit.Bridge;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A running set of network namespaces joined by veth cables and bridges, with routes and NAT.
@@ -38,6 +39,7 @@ import java.util.Map;
 public final class Topology implements AutoCloseable {
 
     private final RunningTopology deployment;
+    private final List<FaultRun> faultRuns = new CopyOnWriteArrayList<>();
 
     private Topology(RunningTopology deployment) {
         this.deployment = deployment;
@@ -134,6 +136,55 @@ public final class Topology implements AutoCloseable {
     }
 
     /**
+     * Applies a partition: silent drops, or refusals when it is {@link Partition#rejecting()}.
+     * Several partitions may hold at once (a pair is cut when any of them cuts it); namespaces a
+     * partition does not name are untouched, also on a shared bridge. Applying an equal partition
+     * again changes nothing.
+     *
+     * <pre>{@code
+     * net.partition(Partition.isolate("n1"));
+     * assertThat(n2).within(Duration.ofSeconds(2)).cannotPing("n1");
+     * net.heal();
+     * }</pre>
+     *
+     * @throws NetnsException when the partition names a namespace this topology does not have
+     */
+    public void partition(Partition partition) {
+        if (partition == null) {
+            throw new NetnsException("partition(null): give a Partition, e.g. Partition.isolate(\"n1\")");
+        }
+        deployment.partition(partition);
+    }
+
+    /** Removes {@code partition} if it holds; other partitions, and those of {@link #partition(String, String)}, stay. */
+    public void heal(Partition partition) {
+        if (partition == null) {
+            throw new NetnsException("heal(null): give the Partition to remove, or call heal() to remove all");
+        }
+        deployment.heal(partition);
+    }
+
+    /** Removes every partition: those of {@link #partition(Partition)} and of {@link #partition(String, String)}. */
+    public void heal() {
+        deployment.healAll();
+    }
+
+    /**
+     * Breaks every established TCP connection between namespaces {@code a} and {@code b} now:
+     * both ends see a reset at their next read or write. New connections work at once (unless a
+     * partition cuts them).
+     *
+     * <pre>{@code
+     * net.resetConnections("client", "server");   // the client's pooled connection: "Connection reset"
+     * }</pre>
+     *
+     * @throws NetnsException when either name is not a namespace of this topology, or the kernel refuses
+     */
+    public void resetConnections(String a, String b) {
+        deployment.resetConnections(a, b);
+    }
+
+    /**
      * The topology as a Mermaid {@code graph}, which GitHub and many IDEs render: namespaces,
      * bridges, cables with interface names and addresses, routes, NAT and port forwards.
      */
@@ -150,9 +201,46 @@ public final class Topology implements AutoCloseable {
         return TopologyPictures.script(deployment.model());
     }
 
-    /** Tears everything down: kills programs still running inside, releases every namespace. Idempotent. */
+    /**
+     * Starts {@code schedule} in the background: its first fault now, then every interval a heal
+     * and the next fault. Close the run to stop it and heal its last fault; teardown does it too.
+     *
+     * <pre>{@code
+     * try (FaultRun faults = net.startFaults(FaultSchedule.builder().seed(42).every(Duration.ofSeconds(2))
+     *         .faults(Fault.isolateOne("n1", "n2", "n3")).build())) {
+     *     runWorkload();
+     * }
+     * }</pre>
+     */
+    public FaultRun startFaults(FaultSchedule schedule) {
+        if (schedule == null) {
+            throw new NetnsException("startFaults(null): build a schedule with FaultSchedule.builder()");
+        }
+        deployment.requireRunning("startFaults(" + schedule + ")");
+        FaultRun run = new FaultRun(this, schedule);
+        faultRuns.add(run);
+        return run;
+    }
+
+    /** The fault schedules started on this topology, running or closed, in the order they were started. */
+    public List<FaultRun> faultRuns() {
+        return List.copyOf(faultRuns);
+    }
+
+    /**
+     * Tears everything down: stops fault schedules and heals their faults, kills programs still
+     * running inside, releases every namespace. Idempotent.
+     */
     @Override
     public void close() {
+        for (FaultRun run : faultRuns) {
+            try {
+                run.close();
+            } catch (RuntimeException e) {
+                System.getLogger(Topology.class.getName()).log(System.Logger.Level.WARNING,
+                        "closing a fault schedule at teardown: " + e.getMessage());
+            }
+        }
         deployment.close();
     }
 

@@ -45,7 +45,9 @@ class BehaviourIT {
         assertThat(result.address()).isEqualTo("10.8.0.2");
         assertThat(red).canPing("green").canPing(blue);
         assertThatThrownBy(() -> red.ping("bleu")).isInstanceOf(NetnsException.class)
-                .hasMessageContaining("'bleu' is neither an IP address nor a namespace of this topology");
+                .hasMessageContaining("'bleu' is neither an IP address nor a namespace of this topology (did you mean "
+                        + "'blue'? its namespaces: ")
+                .hasMessageContaining("red", "blue", "green");
     }
 
     @Test
@@ -66,11 +68,14 @@ class BehaviourIT {
         PingResult reply = red.ping("10.8.0.2");
         assertThat(reply.reachable()).isTrue();
         assertThat(reply.output()).startsWith("reply to echo 1");
+        assertThat(reply.rtt()).as("round trip of the first reply").hasValueSatisfying(rtt ->
+                assertThat(rtt).isPositive().isLessThan(Duration.ofSeconds(2)));
 
         long started = System.nanoTime();
         PingResult noRoute = red.ping("10.99.0.1");
         assertThat(noRoute.reachable()).isFalse();
         assertThat(noRoute.output()).contains("Network is unreachable");
+        assertThat(noRoute.rtt()).isEmpty();
         assertThat((System.nanoTime() - started) / 1_000_000).as("no route is known at once").isLessThan(200);
 
         PingResult nobody = red.ping("10.8.0.77", Duration.ofMillis(700));

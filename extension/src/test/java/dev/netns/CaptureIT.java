@@ -50,9 +50,11 @@ class CaptureIT {
 
     @Test
     void aCaptureOnAMissingInterfaceSaysSo() {
-        try (Topology net = Topology.builder().namespace("red").start()) {
-            assertThatThrownBy(() -> net.namespace("red").capture("eth7")).isInstanceOf(NetnsException.class)
-                    .hasMessageContaining("capture on eth7 in namespace 'red': no such interface");
+        try (Topology net = Topology.builder().namespace("red").namespace("blue").veth("red", "10.0.0.1/24", "blue", null).start()) {
+            assertThatThrownBy(() -> net.namespace("red").capture("wlan0")).isInstanceOf(NetnsException.class)
+                    .hasMessage("capture: namespace 'red' has no interface 'wlan0' (it has: lo, eth0)");
+            assertThatThrownBy(() -> net.namespace("red").capture("eht0")).isInstanceOf(NetnsException.class)
+                    .hasMessage("capture: namespace 'red' has no interface 'eht0' (did you mean 'eth0'? it has: lo, eth0)");
         }
     }
 }

@@ -3,7 +3,9 @@ package dev.netns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.netns.internal.namespace.NamespaceIdentity;
 import dev.netns.internal.namespace.Reaper;
+import dev.netns.internal.namespace.RunJournal;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -46,6 +48,11 @@ class CrashIT {
             String[] parts = ready.split(" ");
             Set<Long> inodes = Arrays.stream(parts[1].split(",")).map(Long::parseLong).collect(Collectors.toSet());
             long program = Long.parseLong(parts[2]);
+            Long escaped = parts.length > 3 ? Long.valueOf(parts[3]) : null;
+            if (escaped != null) {
+                assertThat(ProcessHandle.of(escaped).map(ProcessHandle::isAlive)).as("the escaped program runs")
+                        .contains(true);
+            }
             assertThat(inodes).hasSize(3);
             assertThat(processesIn(inodes)).as("the program and its child run inside")
                     .hasSizeGreaterThanOrEqualTo(options.contains("every-way") ? 7 : 2);
@@ -57,6 +64,10 @@ class CrashIT {
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
                 assertThat(ProcessHandle.of(program).map(ProcessHandle::isAlive)).as("the program").isNotEqualTo(java.util.Optional.of(true));
                 assertThat(processesIn(inodes)).as("processes inside the dead JVM's namespaces").isEmpty();
+                if (escaped != null) {
+                    assertThat(ProcessHandle.of(escaped).map(ProcessHandle::isAlive))
+                            .as("the program that left the namespaces by unshare -n").isNotEqualTo(java.util.Optional.of(true));
+                }
             });
             System.out.printf("crash cleanup took %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
             if (capture != null) {
@@ -64,7 +75,8 @@ class CrashIT {
                 await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(file).as("its capture file").doesNotExist());
             }
             assertThat(machineLinks()).isEqualTo(linksBefore);
-            assertThat(Files.exists(Path.of("/run/netns")) ? Files.list(Path.of("/run/netns")).count() : 0).isZero();
+            // only the victim's own names count: the machine may have named namespaces of its own or of other runs
+            assertThat(namedNamespacesOfRun(victim.pid())).as("/run/netns entries of the killed run").isEmpty();
         } finally {
             victim.destroyForcibly();
             Files.deleteIfExists(pidFile);
@@ -92,9 +104,11 @@ class CrashIT {
                     inode -> inode != machine);
             long liveInode = await().atMost(Duration.ofSeconds(5)).until(() -> netnsOf(liveRunsProgram.pid()),
                     inode -> inode != machine);
-            Files.writeString(deadJournal, "+" + deadInode + "\n");
+            Files.writeString(deadJournal, RunJournal.header() + "+" + NamespaceIdentity.of(
+                    Path.of("/proc", Long.toString(deadRunsProgram.pid()), "ns/net")).orElseThrow().line() + "\n");
             Files.writeString(liveJournal, "+" + liveInode + "\n");
-            liveOwner = new ProcessBuilder("unshare", "--pid", "--fork", "--",
+            // --kill-child: the JVM inside dies with unshare, which is all destroyForcibly() reaches
+            liveOwner = new ProcessBuilder("unshare", "--pid", "--fork", "--kill-child", "--",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), JournalHolder.class.getName(), liveJournal.toString())
                     .start();
@@ -114,10 +128,67 @@ class CrashIT {
             liveRunsProgram.destroyForcibly();
             forgedProgram.destroyForcibly();
             if (liveOwner != null) {
-                liveOwner.destroyForcibly().waitFor();
+                killWithDescendants(liveOwner);
             }
             Files.deleteIfExists(deadJournal);
             Files.deleteIfExists(liveJournal);
+        }
+    }
+
+    @Test
+    void aStaleJournalWhoseInodeNowNamesAStrangersNamespaceKillsNothing() throws Exception {
+        Reaper.get();
+        Path journals = Path.of("/run/netns-junit");
+        // the kernel reuses namespace inode numbers: a dead run's journal may name one that now is a stranger's
+        Process stranger = new ProcessBuilder("unshare", "--net", "sleep", "600").start();
+        Path oldFormat = journals.resolve("run-test-stale-" + System.nanoTime() + ".journal");
+        Path otherNamespace = journals.resolve("run-test-stale-" + System.nanoTime() + ".journal");
+        Path otherBoot = journals.resolve("run-test-stale-" + System.nanoTime() + ".journal");
+        try {
+            long machine = machineNetns();
+            long inode = await().atMost(Duration.ofSeconds(5)).until(() -> netnsOf(stranger.pid()), found -> found != machine);
+            NamespaceIdentity real = NamespaceIdentity.of(Path.of("/proc", Long.toString(stranger.pid()), "ns/net"))
+                    .orElseThrow();
+            Files.writeString(oldFormat, "+" + inode + "\n");
+            Files.writeString(otherNamespace, RunJournal.header() + "+" + inode + ":" + (real.cookie() + 1) + "\n");
+            Files.writeString(otherBoot, "boot 00000000-0000-0000-0000-000000000000\n+" + real.line() + "\n");
+
+            List<Long> killed = Reaper.sweepDeadRuns();
+
+            assertThat(killed).doesNotContain(stranger.pid());
+            assertThat(stranger.waitFor(200, TimeUnit.MILLISECONDS)).as("the stranger was killed").isFalse();
+            assertThat(oldFormat).as("a dead run's journal is removed once read").doesNotExist();
+            assertThat(otherNamespace).doesNotExist();
+            assertThat(otherBoot).doesNotExist();
+        } finally {
+            stranger.destroyForcibly();
+            Files.deleteIfExists(oldFormat);
+            Files.deleteIfExists(otherNamespace);
+            Files.deleteIfExists(otherBoot);
+        }
+    }
+
+    /** Kills a process and every process below it, and waits until they are all gone. */
+    static void killWithDescendants(Process process) throws InterruptedException {
+        List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
+        process.destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor();
+        for (ProcessHandle descendant : tree) {
+            descendant.onExit().completeOnTimeout(descendant, 5, TimeUnit.SECONDS).join();
+            assertThat(descendant.isAlive()).as("process %d started by this test", descendant.pid()).isFalse();
+        }
+    }
+
+    /** Entries of {@code /run/netns} that the run of JVM {@code pid} named (netns-junit-PID-...). */
+    private static List<String> namedNamespacesOfRun(long pid) throws IOException {
+        Path named = Path.of("/run/netns");
+        if (!Files.isDirectory(named)) {
+            return List.of();
+        }
+        try (var entries = Files.list(named)) {
+            return entries.map(entry -> entry.getFileName().toString())
+                    .filter(name -> name.startsWith("netns-junit-" + pid + "-")).toList();
         }
     }
 

@@ -38,6 +38,7 @@ public final class CrashVictim {
         while (Files.size(pidFile) == 0) {
             Thread.sleep(10);
         }
+        String escaped = "";
         java.util.List<String> options = java.util.List.of(args).subList(1, args.length);
         if (options.contains("every-way")) {
             NetNs blue = net.namespace("blue");
@@ -46,6 +47,8 @@ public final class CrashVictim {
             blue.exec("setsid", "-f", "sleep", "603");
             blue.exec("sh", "-c", "(setsid sh -c 'sleep 604 &' &) ; sleep 0.1");
             blue.call(() -> new ProcessBuilder("sleep", "605").start());
+            // leaves the topology's namespaces altogether: only containment catches it
+            escaped = blue.exec("sh", "-c", "(unshare -n sleep 606 & echo $! >&2)").stderr().strip();
             System.out.println("CAPTURE " + blue.capture("eth0").file());
         }
         if (options.contains("stop-watchdog")) {
@@ -61,7 +64,7 @@ public final class CrashVictim {
         String inodes = net.namespaces().stream()
                 .map(ns -> Long.toString(((NamespaceHandle) ns).inode()))
                 .collect(Collectors.joining(","));
-        System.out.println("READY " + inodes + " " + Files.readString(pidFile).strip());
+        System.out.println("READY " + inodes + " " + Files.readString(pidFile).strip() + " " + escaped);
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
     }

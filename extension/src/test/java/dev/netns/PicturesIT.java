@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -51,8 +53,8 @@ class PicturesIT {
         try (Topology net = seedScenario().start()) {
             Files.writeString(script, net.script());
             ExecResult up = run("env", "PREFIX=" + prefix, "sh", script.toString(), "up");
-            assertThat(up.succeeded()).as(up.toString()).isTrue();
             try {
+                assertThat(up.succeeded()).as(up.toString()).isTrue();
                 for (NetNs namespace : net.namespaces()) {
                     String name = prefix + namespace.name();
                     assertThat(lines(run("ip", "-n", name, "-o", "-4", "addr", "show"), 1, 3))
@@ -64,6 +66,11 @@ class PicturesIT {
                             .as("routes of " + namespace.name())
                             .isEqualTo(namespace.routes().stream().filter(r -> !r.destination().contains(":")).map(RouteInfo::toString)
                                     .collect(Collectors.toCollection(TreeSet::new)));
+                }
+                for (NetNs namespace : net.namespaces()) {
+                    assertThat(sysctls(run("ip", "netns", "exec", prefix + namespace.name(), "sysctl", "-a")))
+                            .as("sysctls of " + namespace.name() + " as the script made them, against the library's")
+                            .isEqualTo(sysctls(namespace.exec("sysctl", "-a")));
                 }
                 ExecResult ruleset = run("ip", "netns", "exec", prefix + "host", "nft", "list", "ruleset");
                 assertThat(ruleset.stdout()).contains("masquerade").contains("dnat to 192.168.15.2:80");
@@ -90,6 +97,29 @@ class PicturesIT {
         }
         return set;
     }
+
+    /**
+     * {@code sysctl -a} of a namespace, less what differs between two equal namespaces anyway: the
+     * settings of each interface (their names and numbers differ), counters and per-namespace secrets.
+     */
+    private static TreeMap<String, String> sysctls(ExecResult result) {
+        assertThat(result.stdout()).as(result.toString()).contains("net.ipv4.ip_forward");
+        TreeMap<String, String> settings = new TreeMap<>();
+        for (String line : result.stdout().split("\n")) {
+            int equals = line.indexOf(" = ");
+            if (equals < 0) {
+                continue;
+            }
+            String key = line.substring(0, equals);
+            if (key.startsWith("net.") && !VOLATILE.matcher(key).find()) {
+                settings.put(key, line.substring(equals + 3));
+            }
+        }
+        return settings;
+    }
+
+    private static final Pattern VOLATILE = Pattern.compile(
+            "\\.(conf|neigh)\\.(?!all$|default$|all\\.|default\\.)|_count$|nf_conntrack_buckets|hash_seed|fastopen_key");
 
     /** {@code ip route} lines reduced to what RouteInfo shows: destination, gateway, device. */
     private static TreeSet<String> routes(ExecResult result) {

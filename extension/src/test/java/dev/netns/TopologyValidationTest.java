@@ -35,6 +35,20 @@ class TopologyValidationTest {
     }
 
     @Test
+    void broadcastAnycastAndCatchAllAddressesAreRefusedOnInterfaces() {
+        assertRejected(b -> b.veth("red", "255.255.255.255/32", "blue", null), "left address", "limited broadcast");
+        assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.255/24"), "right address", "broadcast address");
+        assertRejected(b -> b.veth("red", "fd00::/64", "blue", null), "Subnet-Router anycast", "fd00::1/64");
+        assertRejected(b -> b.veth("red", "10.0.0.1/0", "blue", null), "/0");
+        assertRejected(b -> b.bridge("br0", "10.0.0.255/24"), "broadcast address");
+    }
+
+    @Test
+    void interfaceNamesStartingWithADashAreRefused() {
+        assertRejected(b -> b.veth("red:-eth0", "10.0.0.1/24", "blue", null), "'-eth0'", "start with '-'");
+    }
+
+    @Test
     void prefixOutOfRange() {
         assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.2/40"), "right address", "prefix length 40 is out of range");
     }
@@ -162,7 +176,11 @@ class TopologyValidationTest {
     @Test
     void mistakesAcrossDeclarationsAreCaughtEarly() {
         assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.1/24"),
-                "address 10.0.0.1 is declared twice in this topology");
+                "address 10.0.0.1 is declared twice in this topology, by this one declaration: on red:eth0 and on blue:eth0");
+        assertThatThrownBy(() -> redBlue().origin("@VethPair(a) on class A").veth("red", "10.0.0.1/24", "blue", null)
+                .origin("@VethPair(b) on class A").veth("red", "10.1.0.5/24", "blue", "10.0.0.1/24").validate())
+                .hasMessage("@VethPair(b) on class A: address 10.0.0.1 is declared twice in this topology (first by "
+                        + "@VethPair(a) on class A, on red:eth0)");
         assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.2/24").veth("red", "10.0.0.3/16", "blue", null),
                 "10.0.0.3/16 on red:eth1 overlaps 10.0.0.1/24 on red:eth0");
         assertRejected(b -> b.veth("red", "10.0.0.1/24", "blue", "10.0.0.2/24").route("red", "10.0.0.0/24", "10.0.0.2"),

@@ -4,6 +4,7 @@ import dev.netns.LinkInfo;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.PingResult;
+import dev.netns.internal.program.ListeningPorts;
 import dev.netns.internal.topology.NamespaceHandle;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -115,7 +116,15 @@ public class NetNsAssert extends AbstractAssert<NetNsAssert, NetNs> {
         return cannotPing(addressOf(other));
     }
 
-    /** Verifies that a TCP connection from the namespace to {@code address:port} is accepted within 3 s. */
+    /**
+     * Verifies that a TCP connection from the namespace to {@code address:port} is accepted within 3 s.
+     *
+     * <p>The check is a real connection: the server's kernel completes the handshake and queues it,
+     * so the server's next {@code accept()} returns it, already closed by the probe ({@code read()}
+     * gives -1). Servers that accept in a loop see a client that left at once. To learn only that
+     * something listens, without handing the server a connection, use {@link #isListeningOn(int)}
+     * in the server's namespace ({@code Program.awaitPort} waits for the same).
+     */
     public NetNsAssert canConnect(String address, int port) {
         isNotNull();
         return check(() -> {
@@ -123,6 +132,34 @@ public class NetNsAssert extends AbstractAssert<NetNsAssert, NetNs> {
             if (failure != null) {
                 failWithMessage("Expected namespace '%s' to connect to %s port %d over TCP, but: %s%n%s",
                         actual.name(), describe(address), port, failure, state());
+            }
+        });
+    }
+
+    /**
+     * Verifies that something in this namespace listens on TCP {@code port} (any address, IPv4 or
+     * IPv6), read from the kernel's socket table: no connection is made, so the server's
+     * {@code accept()} sees nothing of the check.
+     *
+     * <pre>{@code
+     * try (ServerSocket server = blue.call(() -> new ServerSocket(8080))) {
+     *     assertThat(blue).isListeningOn(8080);
+     *     Socket first = server.accept();   // the first real client, not a probe
+     * }
+     * }</pre>
+     */
+    public NetNsAssert isListeningOn(int port) {
+        isNotNull();
+        return check(() -> {
+            boolean listening;
+            try {
+                listening = actual.call(() -> ListeningPorts.listensHere(port));
+            } catch (Exception e) {
+                throw new NetnsException("read the TCP sockets of namespace '" + actual.name() + "': " + e, e);
+            }
+            if (!listening) {
+                failWithMessage("Expected something in namespace '%s' to listen on TCP port %d, but nothing does.%n%s",
+                        actual.name(), port, state());
             }
         });
     }

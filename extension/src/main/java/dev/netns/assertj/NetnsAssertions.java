@@ -1,6 +1,7 @@
 package dev.netns.assertj;
 
 import dev.netns.NetNs;
+import dev.netns.history.History;
 
 /**
  * AssertJ entry point for network behaviour. Import it next to AssertJ's own:
@@ -24,5 +25,10 @@ public final class NetnsAssertions {
     /** Starts assertions on what namespace {@code actual} can reach. */
     public static NetNsAssert assertThat(NetNs actual) {
         return new NetNsAssert(actual);
+    }
+
+    /** Starts assertions on a recorded history: {@code assertThat(history).isLinearizable(Model.register())}. */
+    public static HistoryAssert assertThat(History actual) {
+        return new HistoryAssert(actual);
     }
 }

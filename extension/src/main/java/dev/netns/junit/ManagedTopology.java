@@ -1,6 +1,7 @@
 package dev.netns.junit;
 
 import dev.netns.Topology;
+import dev.netns.internal.placement.GhostPolicy;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -38,7 +39,14 @@ final class ManagedTopology implements AutoCloseable {
         boolean failed = testFailed || owner.getExecutionException().isPresent();
         boolean keep = mode == CleanupMode.NEVER || (mode == CleanupMode.ON_SUCCESS && failed);
         if (!keep) {
-            topology.close();
+            try {
+                topology.close();
+            } finally {
+                String ghosts = GhostPolicy.takeReport();
+                if (!ghosts.isEmpty()) {
+                    owner.publishReportEntry("netns.ghosts", ghosts);
+                }
+            }
             return;
         }
         Map<String, String> kept = topology.keep();

@@ -3,14 +3,20 @@ package dev.netns.junit;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Topology;
+import dev.netns.internal.placement.Escape;
+import dev.netns.internal.placement.Escapes;
+import dev.netns.internal.placement.GhostPolicy;
+import dev.netns.internal.placement.TopologyAddresses;
 import dev.netns.internal.system.Privileges;
 import dev.netns.internal.topology.StateReport;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -18,9 +24,11 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
@@ -36,10 +44,11 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * <p>Register it with {@code @NetnsTest}, or by hand with {@code @ExtendWith(NetnsExtension.class)}.
  * The topology lives in the test's {@link ExtensionContext.Store}, so JUnit closes it when the
  * test ends, after {@code @AfterEach} methods, whatever happened. When a test fails, the state of
- * every namespace is logged and attached to the test's report as {@code netns-state.txt}.
+ * every namespace is logged and attached to the test's report as {@code netns-state.txt}; when it
+ * failed because a history was not linearizable, the picture of that history as {@code history.html}.
  */
 public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback,
-        AfterTestExecutionCallback, ParameterResolver, TestWatcher {
+        AfterTestExecutionCallback, AfterEachCallback, ParameterResolver, TestWatcher, InvocationInterceptor {
 
     /** Configuration parameter naming the default {@link CleanupMode}: {@code always}, {@code on_success}, {@code never}. */
     public static final String CLEANUP_MODE_PROPERTY = "netns.cleanup.mode.default";
@@ -47,6 +56,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
     private static final System.Logger LOG = System.getLogger(NetnsExtension.class.getName());
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(NetnsExtension.class);
     private static final String TOPOLOGY = "topology";
+    private static final String RUN_IN_THREAD = "run-in-thread";
 
     /** Creates the extension; JUnit does this when it is registered. */
     public NetnsExtension() {
@@ -111,6 +121,7 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
     @Override
     public void afterTestExecution(ExtensionContext context) {
         Optional<Throwable> failure = context.getExecutionException();
+        failure.ifPresent(cause -> HistoryPictures.attach(context, cause));
         Optional<ManagedTopology> managed = managed(context);
         if (failure.isEmpty() || managed.isEmpty()) {
             return;
@@ -120,6 +131,20 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
         LOG.log(Level.WARNING, "netns-junit: " + context.getDisplayName() + " failed; state of its network:\n" + state);
         context.publishReportEntry("netns.state", state);
         ReportFile.attach(context, "netns-state.txt", state);
+    }
+
+    /**
+     * Fails the test when JVM code outside its topology tried to reach the topology (an escape):
+     * the code under test did not run where the test meant it to, even if it caught the error.
+     */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        managed(context).ifPresent(managed -> {
+            List<Escape> escapes = TopologyAddresses.takeFor(managed.topology().namespaces());
+            if (!escapes.isEmpty()) {
+                throw new NetnsException(Escapes.explain(escapes));
+            }
+        });
     }
 
     /**
@@ -162,6 +187,61 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
         }
     }
 
+    @Override
+    public void interceptBeforeEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        proceedInNamespace(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        proceedInNamespace(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext, ExtensionContext extensionContext) throws Throwable {
+        proceedInNamespace(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptAfterEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        proceedInNamespace(invocation, extensionContext);
+    }
+
+    /** Runs {@code invocation} on the test's {@link RunIn} thread, or where it is when the test has no {@code @RunIn}. */
+    private static void proceedInNamespace(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
+        Optional<RunIn> runIn = runIn(context);
+        if (runIn.isEmpty()) {
+            invocation.proceed();
+            return;
+        }
+        String name = runIn.get().value();
+        Topology topology = managed(context).map(ManagedTopology::topology).orElseThrow(() ->
+                new ExtensionConfigurationException("@RunIn(\"" + name + "\") on " + context.getDisplayName()
+                        + ": there is no topology to run in"));
+        RunInThread thread = context.getStore(STORE).getOrComputeIfAbsent(RUN_IN_THREAD,
+                key -> new RunInThread(topology.namespace(name)), RunInThread.class);
+        thread.run(invocation);
+    }
+
+    /** The {@link RunIn} of the current test method, or of its class (the innermost enclosing class that has one). */
+    private static Optional<RunIn> runIn(ExtensionContext context) {
+        Optional<RunIn> onMethod = context.getTestMethod().flatMap(method -> AnnotationSupport.findAnnotation(method, RunIn.class));
+        if (onMethod.isPresent()) {
+            return onMethod;
+        }
+        for (Class<?> current = context.getTestClass().orElse(null); current != null; current = current.getEnclosingClass()) {
+            Optional<RunIn> onClass = AnnotationSupport.findAnnotation(current, RunIn.class);
+            if (onClass.isPresent()) {
+                return onClass;
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Optional<ManagedTopology> managed(ExtensionContext context) {
         return Optional.ofNullable(context.getStore(STORE).get(TOPOLOGY, ManagedTopology.class));
     }
@@ -175,6 +255,13 @@ public class NetnsExtension implements ExecutionCondition, BeforeAllCallback, Be
         }
         // read before anything is made: a bad configuration value must not leave a topology behind
         CleanupMode cleanup = cleanupMode(context);
+        context.getConfigurationParameter(GhostPolicy.PROPERTY).ifPresent(value -> {
+            try {
+                GhostPolicy.configure(value);
+            } catch (IllegalArgumentException e) {
+                throw new ExtensionConfigurationException("Configuration parameter " + e.getMessage());
+            }
+        });
         Topology topology = declarations.builder().start();
         context.getStore(STORE).put(TOPOLOGY, new ManagedTopology(topology, cleanup, context));
         return topology;

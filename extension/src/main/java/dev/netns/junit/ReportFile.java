@@ -3,6 +3,7 @@ package dev.netns.junit;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -26,6 +27,16 @@ final class ReportFile {
                     LinkOption.NOFOLLOW_LINKS));
         } catch (RuntimeException | LinkageError e) {
             // file outputs switched off, a file already there (never followed if it is a link), or an older JUnit
+            LOG.log(System.Logger.Level.DEBUG, name + " not attached: " + e);
+        }
+    }
+
+    /** Attaches a copy of {@code source}, an HTML page, where the user's JUnit can. */
+    static void attachHtml(ExtensionContext context, String name, Path source) {
+        try {
+            context.publishFile(name, MediaType.create("text", "html", StandardCharsets.UTF_8),
+                    file -> Files.copy(source, file, LinkOption.NOFOLLOW_LINKS));
+        } catch (RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.DEBUG, name + " not attached: " + e);
         }
     }

@@ -3,6 +3,7 @@ package dev.netns.junit;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
 import dev.netns.Topology;
+import dev.netns.internal.model.Spelling;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
@@ -50,6 +51,10 @@ final class TopologyDeclarations {
             addElement(current, "class " + current.getSimpleName());
         }
         for (Class<?> current : chain) {
+            AnnotationSupport.findAnnotation(current, RunIn.class)
+                    .ifPresent(runIn -> reference(runIn.value(), runIn, "class " + current.getSimpleName()));
+        }
+        for (Class<?> current : chain) {
             for (Field field : AnnotationSupport.findAnnotatedFields(current, Namespace.class, field -> true,
                     HierarchyTraversalMode.TOP_DOWN)) {
                 reference(AnnotationSupport.findAnnotation(field, Namespace.class).orElseThrow(),
@@ -62,6 +67,7 @@ final class TopologyDeclarations {
     /** Reads a test method's declarations and the namespaces its parameters name. */
     TopologyDeclarations addMethod(Method method) {
         addElement(method, where(method));
+        AnnotationSupport.findAnnotation(method, RunIn.class).ifPresent(runIn -> reference(runIn.value(), runIn, where(method)));
         return addParameterReferences(method);
     }
 
@@ -131,8 +137,17 @@ final class TopologyDeclarations {
 
     private void reference(Namespace namespace, String where) {
         if (namespaces.add(namespace.value())) {
-            injectedOnly.put(namespace.value(), where);
+            injectedOnly.put(namespace.value(), "@Namespace(\"" + namespace.value() + "\") on " + where);
             origin(namespace, where).namespace(namespace.value(), namespace.forwarding());
+            builder.origin(null);
+        }
+    }
+
+    /** A namespace that {@code annotation} ({@link RunIn}) names: declared if nothing else declares it. */
+    private void reference(String name, Annotation annotation, String where) {
+        if (namespaces.add(name)) {
+            injectedOnly.put(name, "@RunIn(\"" + name + "\") on " + where);
+            origin(annotation, where).namespace(name);
             builder.origin(null);
         }
     }
@@ -146,7 +161,7 @@ final class TopologyDeclarations {
         injectedOnly.forEach((name, where) -> {
             for (String declared : declaredNames) {
                 if (!declared.equals(name) && Spelling.distance(name, declared) <= 2) {
-                    throw new NetnsException("@Namespace(\"" + name + "\") on " + where + " names a namespace "
+                    throw new NetnsException(where + " names a namespace "
                             + "that nothing declares; did you mean '" + declared + "'? (To declare a new empty "
                             + "namespace on purpose, add @Namespace(\"" + name + "\") to the class.)");
                 }
@@ -159,9 +174,57 @@ final class TopologyDeclarations {
         return builder.origin(describe(annotation) + " on " + where);
     }
 
-    /** An annotation as a user wrote it, without its package: {@code @Route(in="blue", ...)}. */
+    /**
+     * An annotation as a user would have written it: without its package, and only the attributes
+     * given (those left at their default are not shown): {@code @Route(in = "blue", to = "default", via = "10.0.0.254")}.
+     */
     static String describe(Annotation annotation) {
-        return annotation.toString().replace("@" + annotation.annotationType().getPackageName() + ".", "@");
+        String full = annotation.toString();
+        List<String> given = new ArrayList<>();
+        List<Method> members = new ArrayList<>(List.of(annotation.annotationType().getDeclaredMethods()));
+        // the required attributes first; neither reflection nor the JDK's own text keeps the declaration order
+        members.sort(java.util.Comparator.comparing((Method member) -> member.getDefaultValue() != null)
+                .thenComparing(Method::getName));
+        for (Method member : members) {
+            if (member.getParameterCount() != 0 || member.isSynthetic()) {
+                continue;
+            }
+            Object value;
+            try {
+                member.setAccessible(true);
+                value = member.invoke(annotation);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return full.replace("@" + annotation.annotationType().getPackageName() + ".", "@");
+            }
+            if (!java.util.Objects.deepEquals(value, member.getDefaultValue())) {
+                given.add(member.getName() + " = " + render(value));
+            }
+        }
+        String name = "@" + annotation.annotationType().getSimpleName();
+        if (given.size() == 1 && given.get(0).startsWith("value = ")) {
+            return name + "(" + given.get(0).substring("value = ".length()) + ")";
+        }
+        return name + (given.isEmpty() ? "" : "(" + String.join(", ", given) + ")");
+    }
+
+    private static String render(Object value) {
+        if (value instanceof String text) {
+            return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+        if (value instanceof Double number && number == Math.rint(number) && !Double.isInfinite(number)) {
+            return String.valueOf(number.longValue());
+        }
+        if (value instanceof Enum<?> constant) {
+            return constant.getDeclaringClass().getSimpleName() + "." + constant.name();
+        }
+        if (value instanceof Object[] array) {
+            List<String> parts = new ArrayList<>();
+            for (Object element : array) {
+                parts.add(render(element));
+            }
+            return "{" + String.join(", ", parts) + "}";
+        }
+        return String.valueOf(value);
     }
 
     private static <A extends Annotation> List<A> findAll(AnnotatedElement element, Class<A> type) {

@@ -6,6 +6,11 @@ import dev.netns.Topology;
 import dev.netns.internal.namespace.RunStatistics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
@@ -31,5 +36,33 @@ class RunSummaryIT {
             System.setOut(original);
         }
         assertThat(printed.toString().strip()).isEqualTo(summary);
+    }
+
+    @Test
+    void theSummaryNamesOnlyKeptNamespacesThatStillExist() throws Exception {
+        Map<String, String> kept;
+        try (Topology net = Topology.builder().namespace("red").namespace("blue").start()) {
+            kept = net.keep();
+        }
+        String red = kept.get("red");
+        String blue = kept.get("blue");
+        try {
+            assertThat(RunStatistics.summary()).contains("ip netns del " + red + ";", "ip netns del " + blue + ";");
+            delete(red);
+            assertThat(RunStatistics.summary()).doesNotContain(red).contains("ip netns del " + blue + ";");
+        } finally {
+            delete(red);
+            delete(blue);
+        }
+        assertThat(RunStatistics.summary()).doesNotContain(red).doesNotContain(blue);
+    }
+
+    /** Removes a namespace this test kept, as a user would ({@code ip netns del}). */
+    private static void delete(String realName) throws Exception {
+        if (Files.exists(Path.of("/run/netns", realName))) {
+            List<String> command = new ArrayList<>(List.of("ip", "netns", "del", realName));
+            Process process = new ProcessBuilder(command).inheritIO().start();
+            assertThat(process.waitFor()).isZero();
+        }
     }
 }

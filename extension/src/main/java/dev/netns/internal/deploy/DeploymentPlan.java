@@ -2,6 +2,7 @@ package dev.netns.internal.deploy;
 
 import dev.netns.NetnsException;
 import dev.netns.internal.model.Cidr;
+import dev.netns.internal.model.NamespaceSysctls;
 import dev.netns.internal.model.SpanningTree;
 import dev.netns.internal.model.TopologyModel.BridgeSpec;
 import dev.netns.internal.model.TopologyModel.EndSpec;
@@ -36,7 +37,7 @@ public final class DeploymentPlan {
     public record Phase(String name, List<KernelStep> steps) {
     }
 
-    private static final String BRIDGE_NETFILTER = "net/bridge/bridge-nf-call-iptables";
+    private static final String BRIDGE_NETFILTER = NamespaceSysctls.BRIDGE_NETFILTER;
 
     private final List<Phase> phases;
 
@@ -60,7 +61,7 @@ public final class DeploymentPlan {
         }
         for (BridgeSpec bridge : model.bridges()) {
             bridgesAndNat.add(plan.step(bridge.namespace(), bridge.origin(), "create bridge " + bridge.name(),
-                    (self, all) -> createBridge(self, bridge)));
+                    (self, all) -> createBridge(self, bridge, NamespaceSysctls.forBridges(model, bridge.namespace()))));
         }
 
         List<KernelStep> cables = new ArrayList<>();
@@ -101,25 +102,20 @@ public final class DeploymentPlan {
         forwards.forEach(forward -> origins.add(forward.origin()));
         return Optional.of(plan.step(namespace, String.join(" / ", origins),
                 "apply the NAT ruleset of namespace '" + namespace + "'", (self, all) -> {
-                    if (forwards.stream().anyMatch(forward -> forward.to().isIpv4())) {
-                        // lets connections to 127.0.0.1 be forwarded out (their source is masqueraded)
-                        self.setSysctl("net/ipv4/conf/all/route_localnet", "1");
-                    }
+                    // route_localnet: lets connections to 127.0.0.1 be forwarded out (their source is masqueraded)
+                    NamespaceSysctls.forNat(model, namespace).forEach(setting -> self.setSysctl(setting.key(), setting.value()));
                     self.applyNat(nats, forwards);
                 }));
     }
 
-    private static void createBridge(NamespaceKernel self, BridgeSpec bridge) {
+    private static void createBridge(NamespaceKernel self, BridgeSpec bridge, List<NamespaceSysctls.Setting> sysctls) {
         self.createBridge(bridge.name());
         for (Cidr cidr : bridge.cidrs()) {
             self.addAddress(bridge.name(), cidr);
         }
         self.setUp(bridge.name(), true);
         if (self.hasSysctl(BRIDGE_NETFILTER)) {
-            String value = bridge.netfilter() ? "1" : "0";
-            self.setSysctl(BRIDGE_NETFILTER, value);
-            self.setSysctl("net/bridge/bridge-nf-call-ip6tables", value);
-            self.setSysctl("net/bridge/bridge-nf-call-arptables", value);
+            sysctls.forEach(setting -> self.setSysctl(setting.key(), setting.value()));
         } else if (bridge.netfilter()) {
             throw new NetnsException(bridge.origin() + ": netfilter on bridged traffic was asked for, but the "
                     + "br_netfilter kernel module is not loaded (modprobe br_netfilter)");

@@ -58,8 +58,11 @@ public interface NamespaceKernel {
     /** Applies the namespace's NAT (masquerades and port forwards) atomically. */
     void applyNat(List<NatSpec> nats, List<PortForwardSpec> forwards);
 
-    /** Replaces the partition rules: drops every packet from or to one of {@code blocked}. */
-    void applyPartitions(Set<IpAddress> blocked);
+    /**
+     * Replaces the partition rules: the input drops every packet from one of {@code dropFrom},
+     * the output rejects every packet to one of {@code rejectTo}.
+     */
+    void applyPartitions(Set<IpAddress> dropFrom, Set<IpAddress> rejectTo);
 
     /** Sets a network sysctl of this namespace ({@code key} as under {@code /proc/sys}). */
     void setSysctl(String key, String value);

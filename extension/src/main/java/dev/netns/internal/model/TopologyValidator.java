@@ -43,6 +43,8 @@ public final class TopologyValidator {
     private final Map<String, Set<String>> interfaceNames = new HashMap<>();
     /** Every interface address declared so far, with where it was declared, to find duplicates. */
     private final Map<IpAddress, String> addressOrigins = new HashMap<>();
+    /** Where each address sits ({@code red:eth0}), to tell two ends of one declaration apart. */
+    private final Map<IpAddress, String> addressPlaces = new HashMap<>();
     /** Per namespace: the networks of its interfaces, to find overlaps between two interfaces. */
     private final Map<String, List<AddressPlacement>> placements = new HashMap<>();
 
@@ -233,7 +235,7 @@ public final class TopologyValidator {
         return new ParsedEnd(owner, interfaceName, null, cidrs, mtu, mac);
     }
 
-    /** Comma-separated CIDRs of one interface (null or blank: none); no multicast, no unspecified address. */
+    /** Comma-separated CIDRs of one interface (null or blank: none), each a host address ({@link InterfaceAddress}). */
     private static List<Cidr> parseInterfaceCidrs(String text, String what, String origin) {
         if (text == null || text.isBlank()) {
             return List.of();
@@ -241,25 +243,13 @@ public final class TopologyValidator {
         List<Cidr> cidrs = new ArrayList<>();
         for (String part : text.split(",", -1)) {
             Cidr cidr = parseCidr(part.strip(), what, origin);
-            if (cidr.address().isMulticast()) {
-                throw fail(origin, what + " " + cidr + " is a multicast address, which an interface cannot have");
-            }
-            if (cidr.address().isUnspecified()) {
-                throw fail(origin, what + " " + cidr + " is the unspecified address, which an interface cannot have");
-            }
-            if (cidr.isIpv4() && cidr.prefixLength() <= 30 && cidr.address().equals(cidr.network())) {
-                throw fail(origin, what + " " + cidr + " is the network address of its subnet; pick a host address, e.g. "
-                        + nextAddress(cidr.network()) + "/" + cidr.prefixLength());
+            String problem = InterfaceAddress.problem(cidr);
+            if (problem != null) {
+                throw fail(origin, what + " " + cidr + " " + problem);
             }
             cidrs.add(cidr);
         }
         return cidrs;
-    }
-
-    private static String nextAddress(IpAddress network) {
-        byte[] bytes = network.bytes();
-        bytes[bytes.length - 1]++;
-        return IpAddress.of(bytes).toString();
     }
 
     /** Records addresses of one interface; the same address twice, or two interfaces on overlapping networks, fail. */
@@ -267,9 +257,15 @@ public final class TopologyValidator {
         List<AddressPlacement> here = placements.computeIfAbsent(namespace, key -> new ArrayList<>());
         for (Cidr cidr : cidrs) {
             String earlier = addressOrigins.putIfAbsent(cidr.address(), origin);
+            String place = namespace + ":" + interfaceName;
+            String earlierPlace = addressPlaces.putIfAbsent(cidr.address(), place);
+            if (earlier != null && earlier.equals(origin)) {
+                throw fail(origin, "address " + cidr.address() + " is declared twice in this topology, by this one "
+                        + "declaration: on " + earlierPlace + " and on " + place);
+            }
             if (earlier != null) {
                 throw fail(origin, "address " + cidr.address() + " is declared twice in this topology (first by " + earlier
-                        + ")");
+                        + ", on " + earlierPlace + ")");
             }
             for (AddressPlacement placed : here) {
                 if (!placed.interfaceName().equals(interfaceName) && placed.cidr().overlaps(cidr)) {
@@ -463,6 +459,10 @@ public final class TopologyValidator {
         if (name.length() > MAX_INTERFACE_NAME) {
             throw fail(origin, what + " '" + name + "' is " + name.length() + " characters; Linux allows at most "
                     + MAX_INTERFACE_NAME);
+        }
+        if (name.startsWith("-")) {
+            // tools (ip, tcpdump, ethtool) would read it as an option
+            throw fail(origin, what + " '" + name + "' may not start with '-'");
         }
         if (name.equals("lo")) {
             throw fail(origin, what + " 'lo' is taken by the loopback interface of every namespace");

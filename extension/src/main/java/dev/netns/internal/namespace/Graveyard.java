@@ -50,8 +50,8 @@ public final class Graveyard {
         if (HELD.size() >= CAPACITY) {
             releaseAll();
         } else if (keeper == null) {
-            keeper = new Thread(Graveyard::releaseWhenQuiet, "netns-graveyard");
-            keeper.setDaemon(true);
+            // born on a closing namespace's own thread: it must not keep that namespace alive
+            keeper = HomeNamespace.thread(Graveyard::releaseWhenQuiet, "netns-graveyard");
             keeper.start();
         }
         Graveyard.class.notifyAll();

@@ -53,8 +53,11 @@ public final class IcmpPing {
     private IcmpPing() {
     }
 
-    /** What happened: a reply (with its round trip), or why not. */
-    public record Outcome(boolean reachable, String description) {
+    /**
+     * What happened: a reply with its round trip (from sending the echo that was answered to its
+     * reply), or why not (then the round trip is null).
+     */
+    public record Outcome(boolean reachable, String description, Duration roundTrip) {
     }
 
     /** Pings {@code address} from the calling thread's namespace. */
@@ -75,7 +78,7 @@ public final class IcmpPing {
             try {
                 Libc.connect(fd, socketAddress, socketAddress.length);
             } catch (KernelException e) {
-                return new Outcome(false, "connect: " + Libc.describe(e.errno()));
+                return new Outcome(false, "connect: " + Libc.describe(e.errno()), null);
             }
             return exchange(fd, timeout, ipv4);
         } finally {
@@ -83,11 +86,17 @@ public final class IcmpPing {
         }
     }
 
+    /** How many recent echoes' send times are kept to measure a late reply's round trip. */
+    private static final int SENT_KEPT = 256;
+
     private static Outcome exchange(int fd, Duration timeout, boolean ipv4) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long nextSend = start;
         int sequence = 0;
+        // when each echo left, by sequence number: the round trip is measured from the echo answered
+        // a ring of send times, indexed by sequence number: bounded whatever the timeout
+        long[] sentAt = new long[SENT_KEPT];
         byte[] reply = new byte[1500];
         while (true) {
             long now = System.nanoTime();
@@ -95,9 +104,10 @@ public final class IcmpPing {
                 sequence++;
                 try {
                     byte[] echo = echo(sequence, ipv4 ? ECHO_REQUEST : ECHO_REQUEST_V6);
+                    sentAt[sequence % SENT_KEPT] = System.nanoTime();
                     Libc.send(fd, echo, echo.length, 0);
                 } catch (KernelException e) {
-                    return new Outcome(false, "echo " + sequence + ": " + Libc.describe(e.errno()));
+                    return new Outcome(false, "echo " + sequence + ": " + Libc.describe(e.errno()), null);
                 }
                 nextSend = now + INTERVAL.toNanos();
             }
@@ -117,16 +127,21 @@ public final class IcmpPing {
                 try {
                     long length = Libc.recv(fd, reply, reply.length, 0);
                     if (length >= 8 && (reply[0] & 0xff) == (ipv4 ? ECHO_REPLY : ECHO_REPLY_V6)) {
-                        double millis = (System.nanoTime() - start) / 1e6;
+                        long received = System.nanoTime();
+                        int answered = ((reply[6] & 0xff) << 8) | (reply[7] & 0xff);
+                        long sent = answered >= 1 && answered <= sequence && sequence - answered < SENT_KEPT
+                                ? sentAt[answered % SENT_KEPT] : start;
+                        Duration roundTrip = Duration.ofNanos(received - sent);
                         return new Outcome(true, String.format("reply to echo %d after %.3f ms (%d sent)",
-                                ((reply[6] & 0xff) << 8) | (reply[7] & 0xff), millis, sequence));
+                                answered, roundTrip.toNanos() / 1e6, sequence), roundTrip);
                     }
                 } catch (KernelException e) {
-                    return new Outcome(false, "echo " + sequence + ": " + Libc.describe(e.errno()));
+                    return new Outcome(false, "echo " + sequence + ": " + Libc.describe(e.errno()), null);
                 }
             }
             if (System.nanoTime() >= deadline) {
-                return new Outcome(false, "no reply within " + timeout.toMillis() + " ms (" + sequence + " echoes sent)");
+                return new Outcome(false, "no reply within " + timeout.toMillis() + " ms (" + sequence + " echoes sent)",
+                        null);
             }
         }
     }

@@ -25,9 +25,7 @@ public final class NamespacePool {
     private final Shelf plain;
     private final Shelf forwarding;
     private final ExecutorService filler = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "netns-pool-filler");
-        thread.setDaemon(true);
-        return thread;
+        return HomeNamespace.thread(task, "netns-pool-filler");
     });
 
     private NamespacePool(int size) {

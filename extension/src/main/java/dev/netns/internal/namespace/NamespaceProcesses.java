@@ -1,14 +1,20 @@
 package dev.netns.internal.namespace;
 
+import dev.netns.internal.system.KernelException;
+import dev.netns.internal.system.Libc;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import dev.netns.internal.system.KernelException;
+import dev.netns.internal.system.Libc;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * Finds processes by the network namespace they live in, whatever started them (a program of
@@ -20,6 +26,7 @@ public final class NamespaceProcesses {
 
     private static final System.Logger LOG = System.getLogger(NamespaceProcesses.class.getName());
     private static final Path PROC = Path.of("/proc");
+    private static final long SELF = ProcessHandle.current().pid();
 
     private NamespaceProcesses() {
     }
@@ -41,34 +48,113 @@ public final class NamespaceProcesses {
     }
 
     /**
-     * SIGKILLs every process in these namespaces and waits until none is left, at most
-     * {@code timeout}.
+     * SIGKILLs every process in these namespaces (which this JVM holds, so their inode numbers
+     * are theirs) and waits until none is left, at most {@code timeout}. Each is signalled
+     * through a pidfd opened before its namespace is checked once more, so a pid reused meanwhile
+     * is never hit.
      *
      * @return how many processes were killed
      */
     public static int killAll(Set<Long> namespaceInodes, Duration timeout) {
+        return kill(namespaceInodes, pid -> namespaceInodes.contains(namespaceOf(PROC.resolve(Long.toString(pid)))),
+                timeout).size();
+    }
+
+    /**
+     * Like {@link #killAll} for namespaces this JVM does not hold (a dead run's): a process is
+     * killed only if its namespace has the same inode and the same cookie as one of them.
+     *
+     * @return the pids killed
+     */
+    static List<Long> killVerified(Set<NamespaceIdentity> namespaces, Duration timeout) {
+        Set<Long> inodes = new HashSet<>();
+        namespaces.forEach(namespace -> inodes.add(namespace.inode()));
+        return kill(inodes, pid -> NamespaceIdentity.of(PROC.resolve(Long.toString(pid)).resolve("ns/net"))
+                .filter(namespaces::contains).isPresent(), timeout);
+    }
+
+    private static List<Long> kill(Set<Long> inodes, LongPredicate stillOurs, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Set<Long> killed = new HashSet<>();
+        Set<Long> killed = new LinkedHashSet<>();
         while (true) {
-            List<Long> left = in(namespaceInodes);
+            List<Long> left = in(inodes);
+            left.removeIf(pid -> !killed.contains(pid) && !killIfOurs(pid, stillOurs));
             if (left.isEmpty()) {
-                return killed.size();
+                return new ArrayList<>(killed);
             }
+            killed.addAll(left);
             if (System.nanoTime() > deadline) {
                 LOG.log(System.Logger.Level.WARNING, "processes still inside the topology's namespaces after "
                         + timeout.toMillis() + " ms: " + left);
-                return killed.size();
-            }
-            for (long pid : left) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                killed.add(pid);
+                return new ArrayList<>(killed);
             }
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return killed.size();
+                return new ArrayList<>(killed);
             }
+        }
+    }
+
+    /**
+     * Freezes every process in these namespaces (SIGSTOP), the test JVM itself excepted, looking
+     * again until no new one turns up (a process may fork while the others are being stopped).
+     *
+     * @return how many processes were stopped
+     */
+    public static int stopAll(Set<Long> namespaceInodes) {
+        Set<Long> stopped = new HashSet<>();
+        for (int round = 0; round < 5; round++) {
+            List<Long> found = in(namespaceInodes).stream().filter(pid -> pid != SELF && !stopped.contains(pid)).toList();
+            if (found.isEmpty()) {
+                break;
+            }
+            for (long pid : found) {
+                signal(pid, Libc.SIGSTOP);
+                stopped.add(pid);
+            }
+        }
+        return stopped.size();
+    }
+
+    /** Lets every process in these namespaces run again (SIGCONT), the test JVM itself excepted. */
+    public static int continueAll(Set<Long> namespaceInodes) {
+        List<Long> found = in(namespaceInodes).stream().filter(pid -> pid != SELF).toList();
+        found.forEach(pid -> signal(pid, Libc.SIGCONT));
+        return found.size();
+    }
+
+    private static void signal(long pid, int signal) {
+        try {
+            Libc.kill((int) pid, signal);
+        } catch (KernelException gone) {
+            // exited since it was listed
+        }
+    }
+
+    /**
+     * Opens a pidfd on {@code pid}, checks it is ours, then signals through the pidfd: a signal
+     * that arrives proves the process lived from the open to the signal, so the check was about
+     * it and not about a process that reused its pid.
+     */
+    private static boolean killIfOurs(long pid, LongPredicate stillOurs) {
+        int pidfd;
+        try {
+            pidfd = Libc.pidfd_open(Math.toIntExact(pid));
+        } catch (KernelException gone) {
+            return false;
+        }
+        try {
+            if (!stillOurs.test(pid)) {
+                return false;
+            }
+            Libc.pidfd_send_signal(pidfd, Libc.SIGKILL);
+            return true;
+        } catch (KernelException exited) {
+            return false;
+        } finally {
+            Libc.close(pidfd);
         }
     }
 
@@ -77,7 +163,7 @@ public final class NamespaceProcesses {
         return !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
-    private static Long namespaceOf(Path process) {
+    static Long namespaceOf(Path process) {
         try {
             String link = Files.readSymbolicLink(process.resolve("ns/net")).toString();
             // "net:[4026532281]"

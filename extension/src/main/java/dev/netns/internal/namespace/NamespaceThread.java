@@ -1,6 +1,7 @@
 package dev.netns.internal.namespace;
 
 import dev.netns.NetnsException;
+import dev.netns.internal.model.NamespaceSysctls;
 import dev.netns.internal.netlink.NetlinkSocket;
 import dev.netns.internal.netlink.RouteNetlink;
 import dev.netns.internal.system.KernelException;
@@ -46,6 +47,8 @@ public final class NamespaceThread implements AutoCloseable {
     private FutureTask<Void> creation;
     private int namespaceFd = -1;
     private long inode;
+    private NamespaceIdentity identity;
+    private volatile long tid;
     private NetlinkSocket netlink;
     private volatile boolean closed;
 
@@ -81,20 +84,18 @@ public final class NamespaceThread implements AutoCloseable {
         namespace.creation = new FutureTask<>(() -> {
             Libc.unshare(Libc.CLONE_NEWNET);
             namespace.namespaceFd = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC);
-            namespace.inode = ((Number) Files.getAttribute(namespace.path(), "unix:ino")).longValue();
+            namespace.identity = NamespaceIdentity.ofCallingThread();
+            namespace.inode = namespace.identity.inode();
+            namespace.tid = ownTid();
             namespace.netlink = NetlinkSocket.open();
             new RouteNetlink(namespace.netlink).setUp("lo", true);
-            Sysctl.set("net/ipv4/ip_forward", forwarding ? "1" : "0");
-            if (Sysctl.exists("net/ipv6/conf/all/forwarding")) {
-                Sysctl.set("net/ipv6/conf/all/forwarding", forwarding ? "1" : "0");
-                // addresses usable at once, and kept while a cable is pulled out (Link.down())
-                Sysctl.set("net/ipv6/conf/default/accept_dad", "0");
-                Sysctl.set("net/ipv6/conf/all/accept_dad", "0");
-                Sysctl.set("net/ipv6/conf/default/keep_addr_on_down", "1");
-                Sysctl.set("net/ipv6/conf/all/keep_addr_on_down", "1");
+            for (NamespaceSysctls.Setting setting : NamespaceSysctls.atCreation(forwarding)) {
+                if (setting.onlyWhere() == null || Sysctl.exists(setting.onlyWhere())) {
+                    // the groups of this user namespace (all of them as real root)
+                    Sysctl.set(setting.key(), setting.key().equals(NamespaceSysctls.PING_GROUP_RANGE) ? PING_GROUPS
+                            : setting.value());
+                }
             }
-            // lets the JVM send ICMP echoes over a datagram socket, without raw sockets or a ping process
-            Sysctl.set("net/ipv4/ping_group_range", PING_GROUPS);
             return null;
         });
         namespace.tasks.add(namespace.creation);
@@ -129,18 +130,38 @@ public final class NamespaceThread implements AutoCloseable {
         return realName;
     }
 
-    /** A file naming the namespace while it is open, usable as {@code nsenter --net=PATH}. */
+    /**
+     * A file naming the namespace while it is open, usable as {@code nsenter --net=PATH}: the
+     * namespace file of its own thread ({@code /proc/PID/task/TID/ns/net}), which disappears
+     * when the thread ends at close. Unlike a descriptor number, which the JVM soon gives to
+     * something else (another topology's namespace, say), a thread id is handed out again only
+     * after the kernel has cycled through every other pid.
+     */
     public Path path() {
         if (closed) {
-            // the descriptor number may name another namespace by now
             throw closedError();
         }
-        return Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd", Integer.toString(namespaceFd));
+        return Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "task", Long.toString(tid), "ns", "net");
     }
 
     /** The namespace's inode number, which identifies it machine-wide while it exists. */
     public long inode() {
         return inode;
+    }
+
+    /** The namespace's inode and cookie, which identify it even after it is gone. */
+    public NamespaceIdentity identity() {
+        return identity;
+    }
+
+    /** The kernel's id of the namespace's thread (for its {@code /proc/self/task/TID} entries). */
+    public long tid() {
+        return tid;
+    }
+
+    private static long ownTid() throws IOException {
+        // "/proc/thread-self" links to "PID/task/TID"
+        return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
     }
 
     /**
@@ -174,6 +195,31 @@ public final class NamespaceThread implements AutoCloseable {
     /** The file descriptor that holds the namespace, for handing it to the kernel. */
     public int fd() {
         return namespaceFd;
+    }
+
+    /**
+     * Moves the calling thread into this namespace for good ({@code setns}): a thread made to live
+     * here, not a borrowed or pooled one. Checked under the lock that closing takes, so the
+     * descriptor still names this namespace when it is used.
+     *
+     * @throws NetnsException when the namespace is closed
+     */
+    public void enterForGood() {
+        synchronized (tasks) {
+            if (closed) {
+                throw closedError();
+            }
+            try {
+                Libc.setns(namespaceFd, Libc.CLONE_NEWNET);
+            } catch (KernelException e) {
+                throw e.during("enter network namespace " + realName);
+            }
+        }
+    }
+
+    /** Whether the namespace is closed (its topology torn down). */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Whether the calling thread is this namespace's own thread. */

@@ -101,8 +101,8 @@ public final class NetlinkNamespaceKernel implements NamespaceKernel {
     }
 
     @Override
-    public void applyPartitions(Set<IpAddress> blocked) {
-        NftablesNetlink.applyPartitions(blocked);
+    public void applyPartitions(Set<IpAddress> dropFrom, Set<IpAddress> rejectTo) {
+        NftablesNetlink.applyPartitions(dropFrom, rejectTo);
     }
 
     @Override

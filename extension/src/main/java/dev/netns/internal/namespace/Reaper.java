@@ -9,8 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -44,16 +47,41 @@ public final class Reaper {
 
     private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
 
-    private static final String SCRIPT = """
+    /*
+     * The watchdog holds each namespace it is told of ("+INODE FILE": it opens FILE, the JVM's own
+     * descriptor of that namespace, which the JVM keeps open until the release is acknowledged),
+     * so that an inode it kills by is never another namespace's; at the end it kills the run's cgroup first, then what is left inside
+     * the namespaces it holds (processes of ProcessBuilder in call(), outside the cgroup).
+     */
+    static final String SCRIPT = """
             declare -A owned
             journal="$1"
+            cgroup="$2"
+            ulimit -n "$(ulimit -Hn)" 2>/dev/null
+            # never the machine's namespace nor its own, whatever it is told: those hold everyone
+            machine=$(stat -L -c %i /proc/1/ns/net 2>/dev/null)
+            self=$(stat -L -c %i /proc/$$/ns/net 2>/dev/null)
             while IFS= read -r line; do
               case "$line" in
-                +*) owned[${line:1}]=1 ;;
-                -*) unset "owned[${line:1}]" ;;
+                +*) inode=${line%% *}; inode=${inode:1}; file=${line#* }
+                    # no process is started here: the JVM waits for the acknowledgement
+                    if [ -n "$machine" ] && [ "$inode" != "$machine" ] && [ "$inode" != "$self" ] \\
+                        && exec {fd}<"$file"; then owned[$inode]=$fd; fi 2>/dev/null ;;
+                -*) fd=${owned[${line:1}]:-}
+                    if [ -n "$fd" ]; then exec {fd}<&-; fi
+                    unset "owned[${line:1}]" ;;
                 \\?*) echo "${line:1}" ;;
               esac
             done
+            if [ -n "$cgroup" ] && [ -d "$cgroup" ]; then
+              echo 1 > "$cgroup/cgroup.kill"
+              for attempt in $(seq 1 100); do
+                grep -q "populated 0" "$cgroup/cgroup.events" && break
+                sleep 0.05
+              done
+              for child in "$cgroup"/*/; do [ -d "$child" ] && rmdir "$child"; done
+              rmdir "$cgroup"
+            fi 2>/dev/null
             if [ ${#owned[@]} -gt 0 ]; then
               for attempt in $(seq 1 50); do
                 victims=()
@@ -66,19 +94,21 @@ public final class Reaper {
                 sleep 0.1
               done
             fi
-            [ -n "$journal" ] && rm -rf -- "$journal.files" && rm -f -- "$journal"
+            [ -n "$journal" ] && rm -rf -- "$journal.files" "$journal.private" && rm -f -- "$journal"
             """;
 
     private static Reaper instance;
 
     private final RunJournal journal;
-    private final Set<Long> owned = new HashSet<>();
+    private final RunCgroup cgroup;
+    private final Map<Long, NamespaceThread> owned = new HashMap<>();
     private Watchdog watchdog;
     private long sequence;
     private int replaced;
 
-    private Reaper(RunJournal journal) {
+    private Reaper(RunJournal journal, RunCgroup cgroup) {
         this.journal = journal;
+        this.cgroup = cgroup;
     }
 
     /** The watchdog of this JVM, started (after a sweep of dead runs' leftovers) on first use. */
@@ -92,7 +122,8 @@ public final class Reaper {
                         + "if its watchdog dies too: " + e.getMessage());
             }
             sweepDeadRuns(journal);
-            Reaper reaper = new Reaper(journal);
+            RunCgroup cgroup = journal == null ? null : RunCgroup.create(journal.runId()).orElse(null);
+            Reaper reaper = new Reaper(journal, cgroup);
             synchronized (reaper) {
                 reaper.watchdog = reaper.startWatchdog();
             }
@@ -116,6 +147,26 @@ public final class Reaper {
         }
     }
 
+    /**
+     * A private folder of this run for small files that must not share a disk with captures
+     * (hosts files, spawn gates), deleted by the watchdog when the JVM ends.
+     */
+    public Optional<Path> privateFolder() {
+        if (journal == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(journal.privateDirectory());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A new cgroup for one topology's processes; empty where this run has no cgroup. */
+    public Optional<TopologyCgroup> newTopologyCgroup() {
+        return cgroup == null ? Optional.empty() : Optional.ofNullable(cgroup.newTopology());
+    }
+
     /** The watchdog process, for tests. */
     public synchronized ProcessHandle process() {
         ensureWatchdog();
@@ -127,31 +178,50 @@ public final class Reaper {
         return replaced;
     }
 
-    /** Tells the watchdog (and the run journal) that this JVM owns these namespaces. */
-    public synchronized void own(Set<Long> namespaceInodes) {
-        owned.addAll(namespaceInodes);
+    /**
+     * Tells the watchdog (and the run journal) that this JVM owns these namespaces; the watchdog
+     * opens each through this JVM's descriptor and holds it.
+     */
+    public synchronized void own(Collection<NamespaceThread> namespaces) {
+        namespaces.forEach(namespace -> owned.put(namespace.inode(), namespace));
         if (journal != null) {
-            journal.record('+', namespaceInodes);
+            journal.record('+', identities(namespaces));
         }
-        deliver('+', namespaceInodes);
+        StringBuilder lines = new StringBuilder();
+        namespaces.forEach(namespace -> lines.append(ownLine(namespace)));
+        deliver(lines);
     }
 
     /**
      * Tells the watchdog that these namespaces are released. Teardown always goes on: a watchdog
      * that is gone or does not answer is replaced and told what is still owned.
      */
-    public synchronized void release(Set<Long> namespaceInodes) {
-        owned.removeAll(namespaceInodes);
-        deliver('-', namespaceInodes);
+    public synchronized void release(Collection<NamespaceThread> namespaces) {
+        namespaces.forEach(namespace -> owned.remove(namespace.inode()));
+        StringBuilder lines = new StringBuilder();
+        namespaces.forEach(namespace -> lines.append('-').append(namespace.inode()).append('\n'));
+        deliver(lines);
         if (journal != null) {
-            journal.record('-', namespaceInodes);
+            journal.record('-', identities(namespaces));
         }
     }
 
-    private void deliver(char change, Set<Long> inodes) {
-        StringBuilder lines = new StringBuilder();
-        inodes.forEach(inode -> lines.append(change).append(inode).append('\n'));
-        if (ensureWatchdog() && watchdog.send(lines, ++sequence, watchdog.answered ? ACK_TIMEOUT : FIRST_ACK_TIMEOUT)) {
+    private static Set<NamespaceIdentity> identities(Collection<NamespaceThread> namespaces) {
+        Set<NamespaceIdentity> identities = new HashSet<>();
+        namespaces.forEach(namespace -> identities.add(namespace.identity()));
+        return identities;
+    }
+
+    private static String ownLine(NamespaceThread namespace) {
+        return "+" + namespace.inode() + " /proc/" + ProcessHandle.current().pid() + "/fd/" + namespace.fd() + "\n";
+    }
+
+    private void deliver(StringBuilder lines) {
+        if (!ensureWatchdog()) {
+            // its replacement was just told everything still owned
+            return;
+        }
+        if (watchdog.send(lines, ++sequence, watchdog.answered ? ACK_TIMEOUT : FIRST_ACK_TIMEOUT)) {
             return;
         }
         replace("it did not acknowledge within " + ACK_TIMEOUT.toMillis() + " ms");
@@ -174,7 +244,7 @@ public final class Reaper {
         replaced++;
         watchdog = startWatchdog();
         StringBuilder all = new StringBuilder();
-        owned.forEach(inode -> all.append('+').append(inode).append('\n'));
+        owned.values().forEach(namespace -> all.append(ownLine(namespace)));
         if (!watchdog.send(all, ++sequence, FIRST_ACK_TIMEOUT)) {
             LOG.log(System.Logger.Level.ERROR, "the new netns-junit watchdog does not answer either; programs "
                     + "left in namespaces of this run are only swept by the next run");
@@ -184,7 +254,7 @@ public final class Reaper {
     private Watchdog startWatchdog() {
         try {
             Process process = new ProcessBuilder("setsid", "bash", "-c", SCRIPT, "netns-junit-reaper",
-                    journal == null ? "" : journal.file().toString())
+                    journal == null ? "" : journal.file().toString(), cgroup == null ? "" : cgroup.path().toString())
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
             return new Watchdog(process);
@@ -205,9 +275,7 @@ public final class Reaper {
         Watchdog(Process process) {
             this.process = process;
             this.pipe = process.getOutputStream();
-            Thread reader = new Thread(this::readAcks, "netns-watchdog-acks-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
+            HomeNamespace.thread(this::readAcks, "netns-watchdog-acks-" + process.pid()).start();
         }
 
         /**
@@ -267,22 +335,24 @@ public final class Reaper {
 
     private static List<Long> sweepDeadRuns(RunJournal self) {
         RunJournal.Census census = RunJournal.census(self);
-        Set<Long> targets = new HashSet<>(census.dead());
-        targets.remove(namespaceInode(Path.of("/proc/1/ns/net")));
-        targets.remove(namespaceInode(Path.of("/proc/self/ns/net")));
+        int inCgroups = 0;
+        for (String run : census.deadRuns()) {
+            inCgroups += RunCgroup.killDeadRun(run);
+        }
+        Set<NamespaceIdentity> targets = new HashSet<>(census.dead());
+        long machine = namespaceInode(Path.of("/proc/1/ns/net"));
+        long own = namespaceInode(Path.of("/proc/self/ns/net"));
+        targets.removeIf(target -> target.inode() == machine || target.inode() == own);
         if (instance != null) {
             synchronized (instance) {
-                targets.removeAll(instance.owned);
+                targets.removeIf(target -> instance.owned.containsKey(target.inode()));
             }
         }
-        if (targets.isEmpty()) {
-            return List.of();
-        }
-        List<Long> victims = NamespaceProcesses.in(targets);
-        NamespaceProcesses.killAll(targets, Duration.ofSeconds(2));
-        RunStatistics.swept(victims.size());
-        if (!victims.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "killed " + victims.size() + " processes left by dead netns-junit runs: " + victims);
+        List<Long> victims = targets.isEmpty() ? List.of() : NamespaceProcesses.killVerified(targets, Duration.ofSeconds(2));
+        RunStatistics.swept(victims.size() + inCgroups);
+        if (!victims.isEmpty() || inCgroups > 0) {
+            LOG.log(System.Logger.Level.INFO, "killed " + (victims.size() + inCgroups) + " processes left by dead "
+                    + "netns-junit runs: " + inCgroups + " in their cgroups, and " + victims);
         }
         return victims;
     }

@@ -1,5 +1,7 @@
 package dev.netns.internal.namespace;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +37,11 @@ public final class RunStatistics {
         KEPT.add(realName);
     }
 
-    /** The summary line, or empty when no topology was built. */
+    /**
+     * The summary line, or empty when no topology was built. Kept namespaces that someone removed
+     * since ({@code ip netns del}, a reboot of {@code /run}) are left out: the line names only what is
+     * still there to remove.
+     */
     public static String summary() {
         if (TOPOLOGIES.get() == 0) {
             return "";
@@ -45,9 +51,11 @@ public final class RunStatistics {
                         + "%d leftovers of dead runs swept",
                 TOPOLOGIES.get(), BUILD_NANOS.get() / 1e6, TEARDOWN_NANOS.get() / 1e6, PROCESSES_KILLED.get(),
                 LEFTOVERS_SWEPT.get()));
-        if (!KEPT.isEmpty()) {
-            text.append("; kept ").append(KEPT.size()).append(" namespaces, remove them with: ");
-            KEPT.forEach(name -> text.append("ip netns del ").append(name).append("; "));
+        List<String> stillKept = KEPT.stream().filter(name -> Files.exists(Path.of("/run/netns", name))).toList();
+        if (!stillKept.isEmpty()) {
+            text.append("; kept ").append(stillKept.size()).append(stillKept.size() == 1 ? " namespace" : " namespaces")
+                    .append(", remove ").append(stillKept.size() == 1 ? "it" : "them").append(" with: ");
+            stillKept.forEach(name -> text.append("ip netns del ").append(name).append("; "));
         }
         return text.toString().strip();
     }

@@ -65,6 +65,12 @@ final class NetlinkMessage {
         return this;
     }
 
+    /** Appends a family's fixed header given as raw bytes (e.g. {@code struct inet_diag_req_v2}). */
+    NetlinkMessage struct(byte[] bytes) {
+        buffer.put(bytes);
+        return this;
+    }
+
     /** A 32-bit attribute in network byte order, as netfilter wants its numbers. */
     NetlinkMessage attributeBigEndian(int attributeType, int value) {
         return attribute(attributeType, ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt(value).array());

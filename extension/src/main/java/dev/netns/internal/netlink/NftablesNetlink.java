@@ -1,5 +1,6 @@
 package dev.netns.internal.netlink;
 
+import dev.netns.SocketInfo;
 import dev.netns.internal.model.Cidr;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.TopologyModel.NatSpec;
@@ -69,9 +70,20 @@ public final class NftablesNetlink {
     private static final int HOOK_INPUT = 1;
     private static final int PRIORITY_FILTER = 0;
     private static final int NF_DROP = 0;
+    private static final int META_IIF = 4;
+    private static final int LOOPBACK_INDEX = 1;
+    private static final int NFTA_REJECT_TYPE = 1;
+    private static final int NFTA_REJECT_ICMP_CODE = 2;
+    private static final int NFT_REJECT_ICMP_UNREACH = 0;
+    private static final int NFT_REJECT_TCP_RST = 1;
+    private static final int ICMP_PORT_UNREACH = 3;
+    private static final int ICMPV6_PORT_UNREACH = 4;
 
     /** The table that holds a namespace's partitions, apart from the NAT table. */
     static final String PARTITION_TABLE = "netns_junit_partition";
+
+    /** The table that lives for the instant of a {@code resetConnections}. */
+    static final String RESET_TABLE = "netns_junit_reset";
 
     private NftablesNetlink() {
     }
@@ -134,49 +146,117 @@ public final class NftablesNetlink {
 
     /**
      * Replaces the calling thread's namespace's partition tables (IPv4 and IPv6) in one atomic
-     * batch: every packet from or to one of {@code blocked} is dropped on the way in and out. An
-     * empty set removes the tables.
+     * batch: the input drops every packet from one of {@code dropFrom}, the output rejects every
+     * packet to one of {@code rejectTo} (TCP with a reset, the rest with ICMP port-unreachable).
+     * Loopback traffic always passes, so that a rejection, delivered through loopback, arrives.
+     * Empty sets remove the tables.
      */
-    public static void applyPartitions(Collection<IpAddress> blocked) {
+    public static void applyPartitions(Collection<IpAddress> dropFrom, Collection<IpAddress> rejectTo) {
         try (NetlinkSocket socket = NetlinkSocket.open(Libc.NETLINK_NETFILTER)) {
-            socket.batch(partitionBatch(blocked), "apply the nftables partition rules");
+            socket.batch(partitionBatch(dropFrom, rejectTo), "apply the nftables partition rules");
         }
     }
 
     /** The batch that replaces the partition tables. Pure: touches no kernel. */
-    static List<NetlinkMessage> partitionBatch(Collection<IpAddress> blocked) {
+    static List<NetlinkMessage> partitionBatch(Collection<IpAddress> dropFrom, Collection<IpAddress> rejectTo) {
         List<NetlinkMessage> messages = new ArrayList<>();
         messages.add(new NetlinkMessage(BATCH_BEGIN, Netlink.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
         for (int family : new int[] {NFPROTO_IPV4, NFPROTO_IPV6}) {
             boolean ipv4 = family == NFPROTO_IPV4;
-            List<IpAddress> addresses = blocked.stream().filter(address -> address.isIpv4() == ipv4).toList();
+            List<IpAddress> drops = dropFrom.stream().filter(address -> address.isIpv4() == ipv4).toList();
+            List<IpAddress> rejects = rejectTo.stream().filter(address -> address.isIpv4() == ipv4).toList();
             // create-if-missing, then delete: removes any old table without failing when there is none
             messages.add(table(family, PARTITION_TABLE));
             messages.add(new NetlinkMessage(DELTABLE, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK)
                     .nfgenmsg(family, 0).attribute(NFTA_TABLE_NAME, PARTITION_TABLE));
-            if (addresses.isEmpty()) {
+            if (drops.isEmpty() && rejects.isEmpty()) {
                 continue;
             }
             messages.add(table(family, PARTITION_TABLE));
             messages.add(chain(family, PARTITION_TABLE, "input", HOOK_INPUT, PRIORITY_FILTER, "filter"));
-            messages.add(chain(family, PARTITION_TABLE, "output", HOOK_OUTPUT, PRIORITY_FILTER, "filter"));
-            for (IpAddress address : addresses) {
-                messages.add(dropAddress(family, "input", ipv4 ? 12 : 8, address));
-                messages.add(dropAddress(family, "output", ipv4 ? 16 : 24, address));
+            messages.add(acceptLoopback(family));
+            for (IpAddress address : drops) {
+                messages.add(matchAddress(family, "input", ipv4 ? 12 : 8, address).drop().message());
+            }
+            if (!rejects.isEmpty()) {
+                messages.add(chain(family, PARTITION_TABLE, "output", HOOK_OUTPUT, PRIORITY_FILTER, "filter"));
+            }
+            for (IpAddress address : rejects) {
+                Rule tcp = matchAddress(family, "output", ipv4 ? 16 : 24, address);
+                tcp.meta(META_L4PROTO);
+                tcp.compare(new byte[] {(byte) IPPROTO_TCP});
+                messages.add(tcp.reject(NFT_REJECT_TCP_RST, -1).message());
+                messages.add(matchAddress(family, "output", ipv4 ? 16 : 24, address)
+                        .reject(NFT_REJECT_ICMP_UNREACH, ipv4 ? ICMP_PORT_UNREACH : ICMPV6_PORT_UNREACH).message());
             }
         }
         messages.add(new NetlinkMessage(BATCH_END, Netlink.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
         return messages;
     }
 
-    /** {@code ip saddr ADDRESS drop} or {@code ip daddr ADDRESS drop} (and the ip6 forms), by header offset. */
-    private static NetlinkMessage dropAddress(int family, String chain, int offset, IpAddress address) {
+    /**
+     * Makes the calling thread's namespace answer every segment it sends on one of
+     * {@code connections} with a TCP reset delivered back to it ({@code reject with tcp reset} in
+     * the output, matched on the four addresses and ports); an empty list removes the rules. The
+     * reset's sequence number is the segment's acknowledgement number: exactly what the socket
+     * expects, so it accepts the reset as its peer's.
+     */
+    public static void applyResets(Collection<SocketInfo> connections) {
+        try (NetlinkSocket socket = NetlinkSocket.open(Libc.NETLINK_NETFILTER)) {
+            socket.batch(resetBatch(connections), "apply the nftables rules that reset connections");
+        }
+    }
+
+    /** The batch that replaces the reset tables. Pure: touches no kernel. */
+    static List<NetlinkMessage> resetBatch(Collection<SocketInfo> connections) {
+        List<NetlinkMessage> messages = new ArrayList<>();
+        messages.add(new NetlinkMessage(BATCH_BEGIN, Netlink.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
+        for (int family : new int[] {NFPROTO_IPV4, NFPROTO_IPV6}) {
+            boolean ipv4 = family == NFPROTO_IPV4;
+            List<SocketInfo> mine = connections.stream()
+                    .filter(connection -> (connection.local().getAddress().getAddress().length == 4) == ipv4).toList();
+            messages.add(table(family, RESET_TABLE));
+            messages.add(new NetlinkMessage(DELTABLE, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK)
+                    .nfgenmsg(family, 0).attribute(NFTA_TABLE_NAME, RESET_TABLE));
+            if (mine.isEmpty()) {
+                continue;
+            }
+            messages.add(table(family, RESET_TABLE));
+            messages.add(chain(family, RESET_TABLE, "output", HOOK_OUTPUT, PRIORITY_FILTER - 1, "filter"));
+            for (SocketInfo connection : mine) {
+                Rule rule = new Rule(family, RESET_TABLE, "output");
+                rule.payload(BASE_NETWORK, ipv4 ? 12 : 8, ipv4 ? 4 : 16);
+                rule.compare(connection.local().getAddress().getAddress());
+                rule.payload(BASE_NETWORK, ipv4 ? 16 : 24, ipv4 ? 4 : 16);
+                rule.compare(connection.remote().getAddress().getAddress());
+                rule.meta(META_L4PROTO);
+                rule.compare(new byte[] {(byte) IPPROTO_TCP});
+                rule.payload(BASE_TRANSPORT, 0, 2);
+                rule.compare(port(connection.local().getPort()));
+                rule.payload(BASE_TRANSPORT, 2, 2);
+                rule.compare(port(connection.remote().getPort()));
+                messages.add(rule.reject(NFT_REJECT_TCP_RST, -1).message());
+            }
+        }
+        messages.add(new NetlinkMessage(BATCH_END, Netlink.NLM_F_REQUEST).nfgenmsg(AF_UNSPEC, NFNL_SUBSYS_NFTABLES));
+        return messages;
+    }
+
+    /** {@code meta iif lo accept}: the loopback interface has index 1 in every namespace. */
+    private static NetlinkMessage acceptLoopback(int family) {
+        Rule rule = new Rule(family, PARTITION_TABLE, "input");
+        rule.meta(META_IIF);
+        rule.compare(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(LOOPBACK_INDEX).array());
+        return rule.verdict(NF_ACCEPT).message();
+    }
+
+    /** {@code ip saddr ADDRESS} or {@code ip daddr ADDRESS} (and the ip6 forms), by header offset; a verdict follows. */
+    private static Rule matchAddress(int family, String chain, int offset, IpAddress address) {
         Rule rule = new Rule(family, PARTITION_TABLE, chain);
         byte[] bytes = address.bytes();
         rule.payload(BASE_NETWORK, offset, bytes.length);
         rule.compare(bytes);
-        rule.drop();
-        return rule.message();
+        return rule;
     }
 
     /** {@code ip saddr SOURCE [oifname "OUT"] masquerade} */
@@ -315,11 +395,27 @@ public final class NftablesNetlink {
         }
 
         /** {@code drop}: the verdict register gets NF_DROP. */
-        void drop() {
+        Rule drop() {
+            return verdict(NF_DROP);
+        }
+
+        /** A verdict ({@code accept}, {@code drop}) in the verdict register. */
+        Rule verdict(int code) {
             begin("immediate").attributeBigEndian(NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT)
                     .begin(NFTA_IMMEDIATE_DATA | NESTED).begin(NFTA_DATA_VERDICT | NESTED)
-                    .attributeBigEndian(NFTA_VERDICT_CODE, NF_DROP).end().end();
+                    .attributeBigEndian(NFTA_VERDICT_CODE, code).end().end();
             finish();
+            return this;
+        }
+
+        /** {@code reject with tcp reset} ({@code code} -1) or {@code reject with icmp ... CODE}. */
+        Rule reject(int type, int code) {
+            NetlinkMessage data = begin("reject").attributeBigEndian(NFTA_REJECT_TYPE, type);
+            if (code >= 0) {
+                data.attributeByte(NFTA_REJECT_ICMP_CODE, code);
+            }
+            finish();
+            return this;
         }
 
         NetlinkMessage message() {

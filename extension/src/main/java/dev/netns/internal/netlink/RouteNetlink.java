@@ -118,6 +118,18 @@ public final class RouteNetlink {
         socket.request(message, "add route " + destination + " via " + gateway);
     }
 
+    /** Adds a unicast route in the main table straight out of interface {@code name} (no gateway). */
+    public void addDeviceRoute(Cidr destination, String name) {
+        NetlinkMessage message = new NetlinkMessage(RTM_NEWROUTE, CREATE)
+                .rtmsg(family(destination.network()), destination.prefixLength(), RT_TABLE_MAIN, RTPROT_BOOT, RT_SCOPE_LINK,
+                        RTN_UNICAST);
+        if (destination.prefixLength() > 0) {
+            message.attribute(RTA_DST, destination.network().bytes());
+        }
+        message.attributeInt(RTA_OIF, indexOf(name));
+        socket.request(message, "add route " + destination + " dev " + name);
+    }
+
     /**
      * Sets the MTU (0: leave it) and the MAC address (null: leave it) of an interface, before it
      * goes up.

@@ -46,6 +46,7 @@ final class Rtnetlink {
     static final int RT_TABLE_MAIN = 254;
     static final int RTPROT_BOOT = 3;
     static final int RT_SCOPE_UNIVERSE = 0;
+    static final int RT_SCOPE_LINK = 253;
     static final int RTN_UNICAST = 1;
 
     static final int NDA_DST = 1;

@@ -4,6 +4,7 @@ import dev.netns.Command;
 import dev.netns.ExecResult;
 import dev.netns.NetNs;
 import dev.netns.NetnsException;
+import dev.netns.internal.model.Timeouts;
 import dev.netns.Program;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +23,24 @@ public final class CommandBuilder implements Command {
     private byte[] inputBytes;
     private Path inputFile;
     private Duration timeout = NetNs.DEFAULT_EXEC_TIMEOUT;
+    private final ChildJvm jvm;
 
+    /** A command that runs {@code command} (argv) inside {@code namespace}. */
     public CommandBuilder(ProgramRunner runner, String namespace, String... command) {
         this.runner = runner;
         this.argv = checkedArgv(namespace, command);
+        this.jvm = null;
+    }
+
+    private CommandBuilder(ProgramRunner runner, ChildJvm jvm) {
+        this.runner = runner;
+        this.jvm = jvm;
+        this.argv = List.of(jvm.javaBinary());
+    }
+
+    /** A command that starts a child JVM running {@code mainClass} with {@code args} inside {@code namespace}. */
+    public static CommandBuilder java(ProgramRunner runner, String namespace, Class<?> mainClass, String... args) {
+        return new CommandBuilder(runner, ChildJvm.of(namespace, mainClass, args));
     }
 
     /** The argv as a list, or a {@link NetnsException} that says what is wrong with it. */
@@ -80,8 +95,28 @@ public final class CommandBuilder implements Command {
         if (timeout == null || timeout.isNegative()) {
             throw new NetnsException("command " + argv + ": the timeout must be zero or positive, not " + timeout);
         }
-        this.timeout = timeout;
+        this.timeout = Timeouts.clamp(timeout);
         return this;
+    }
+
+    @Override
+    public Command jvmOptions(String... options) {
+        requireJvm("jvmOptions").addOptions(options);
+        return this;
+    }
+
+    @Override
+    public Command systemProperty(String name, String value) {
+        requireJvm("systemProperty").addProperty(name, value);
+        return this;
+    }
+
+    private ChildJvm requireJvm(String method) {
+        if (jvm == null) {
+            throw new NetnsException("command " + argv + ": " + method + "() applies to child JVMs made by "
+                    + "NetNs.java(mainClass, args...), not to other programs");
+        }
+        return jvm;
     }
 
     @Override
@@ -95,6 +130,6 @@ public final class CommandBuilder implements Command {
     }
 
     private CommandSpec spec() {
-        return new CommandSpec(argv, environment, directory, inputBytes, inputFile, timeout);
+        return new CommandSpec(jvm == null ? argv : jvm.argv(), environment, directory, inputBytes, inputFile, timeout);
     }
 }

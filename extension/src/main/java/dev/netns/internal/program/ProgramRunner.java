@@ -2,7 +2,9 @@ package dev.netns.internal.program;
 
 import dev.netns.ExecResult;
 import dev.netns.NetnsException;
+import dev.netns.internal.namespace.HomeNamespace;
 import dev.netns.internal.namespace.NamespaceThread;
+import dev.netns.internal.namespace.TopologyCgroup;
 import dev.netns.internal.system.KernelException;
 import java.io.File;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Runs programs inside one namespace: each is started on the namespace's thread (so the child is
@@ -24,10 +27,16 @@ public final class ProgramRunner {
     private final NamespaceThread namespace;
     private final String logicalName;
     private final Set<RunningProgram> running = ConcurrentHashMap.newKeySet();
+    private final Supplier<TopologyCgroup> cgroup;
 
-    public ProgramRunner(NamespaceThread namespace, String logicalName) {
+    /**
+     * Runs programs on {@code namespace}'s thread; each goes into the cgroup {@code cgroup}
+     * gives at its start (null where the run has none; it throws once the topology is closed).
+     */
+    public ProgramRunner(NamespaceThread namespace, String logicalName, Supplier<TopologyCgroup> cgroup) {
         this.namespace = namespace;
         this.logicalName = logicalName;
+        this.cgroup = cgroup;
     }
 
     /** Runs a program and waits for it, killing it and its children past its timeout. */
@@ -46,11 +55,13 @@ public final class ProgramRunner {
             OutputFile err = stderr;
             // bytes for standard input need a pipe the JVM writes to: ProcessBuilder has it
             Process process = spec.inputBytes() == null && Spawner.available()
-                    ? namespace.run(() -> Spawner.start(spec, out, err))
-                    : namespace.run(processBuilder(spec, out, err)::start);
+                    ? namespace.run(() -> Spawner.start(spec, out, err, cgroup.get(), namespace.tid()))
+                    : namespace.run(() -> startContainedAfterwards(spec, out, err));
+            out.started();
+            err.started();
             RunningProgram[] self = new RunningProgram[1];
             RunningProgram program = new RunningProgram(spec, logicalName, namespace, process, stdout, stderr,
-                    () -> running.remove(self[0]));
+                    () -> running.remove(self[0]), this);
             self[0] = program;
             running.add(program);
             if (spec.inputBytes() != null) {
@@ -77,6 +88,26 @@ public final class ProgramRunner {
             throw new NetnsException("cannot start program '" + spec.display() + "' in namespace '" + logicalName
                     + "': " + e, e);
         }
+    }
+
+    /**
+     * {@link ProcessBuilder} cannot hold a child before it runs: it is moved into the cgroup just
+     * after its start (a program that forks in its first microseconds may leave a child outside,
+     * which teardown then finds by its namespace).
+     */
+    private Process startContainedAfterwards(CommandSpec spec, OutputFile out, OutputFile err) throws IOException {
+        TopologyCgroup target = cgroup.get();
+        Process process = processBuilder(spec, out, err).start();
+        if (target != null) {
+            try {
+                target.add(process.pid());
+            } catch (IOException e) {
+                process.destroyForcibly();
+                throw new IOException("Cannot run program \"" + spec.argv().get(0) + "\": it could not be put in its "
+                        + "topology's cgroup (" + e.getMessage() + ")", e);
+            }
+        }
+        return process;
     }
 
     private static ProcessBuilder processBuilder(CommandSpec spec, OutputFile stdout, OutputFile stderr) {
@@ -106,21 +137,20 @@ public final class ProgramRunner {
     public int killAll() {
         List<RunningProgram> programs = running();
         int alive = (int) programs.stream().filter(RunningProgram::isAlive).count();
-        programs.forEach(RunningProgram::kill);
+        programs.forEach(RunningProgram::sendKill);
         programs.forEach(RunningProgram::stop);
         return alive;
     }
 
     /** Writes standard input from a daemon thread, so that a program that does not read cannot block the test. */
     private static void feed(Process process, byte[] bytes) {
-        Thread writer = new Thread(() -> {
+        Thread writer = HomeNamespace.thread(() -> {
             try (OutputStream input = process.getOutputStream()) {
                 input.write(bytes);
             } catch (IOException closedEarly) {
                 // the program exited or closed its input without reading everything: its choice
             }
         }, "netns-junit-stdin-" + process.pid());
-        writer.setDaemon(true);
         writer.start();
     }
 

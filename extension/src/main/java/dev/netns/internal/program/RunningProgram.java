@@ -3,8 +3,10 @@ package dev.netns.internal.program;
 import dev.netns.ExecResult;
 import dev.netns.NetnsException;
 import dev.netns.Program;
+import dev.netns.internal.model.Timeouts;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.system.Libc;
+import dev.netns.internal.system.Pidfds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +29,13 @@ public final class RunningProgram implements Program {
     private final OutputFile stdout;
     private final OutputFile stderr;
     private final Runnable onFinish;
+    private final ProgramRunner runner;
     private ExecResult result;
+    private volatile boolean paused;
 
     RunningProgram(CommandSpec spec, String namespace, NamespaceThread thread, Process process, OutputFile stdout,
-            OutputFile stderr, Runnable onFinish) {
+            OutputFile stderr, Runnable onFinish, ProgramRunner runner) {
+        this.runner = runner;
         this.spec = spec;
         this.namespace = namespace;
         this.thread = thread;
@@ -58,6 +63,12 @@ public final class RunningProgram implements Program {
     @Override
     public String stderr() {
         return stderr.text();
+    }
+
+    /** A short name that stays the same across restarts and runs: the program's name and its namespace. */
+    public String label() {
+        String program = spec.argv().get(0);
+        return program.substring(program.lastIndexOf('/') + 1) + " in " + namespace;
     }
 
     /** The argv, for reports. */
@@ -89,7 +100,7 @@ public final class RunningProgram implements Program {
         }
         boolean[] exited = {false};
         try {
-            Awaitility.await().atMost(timeout.plusMillis(1)).pollDelay(Duration.ZERO).pollInterval(POLL)
+            Awaitility.await().atMost(Timeouts.clamp(timeout).plusMillis(1)).pollDelay(Duration.ZERO).pollInterval(POLL)
                     .until(() -> {
                         if (condition.getAsBoolean()) {
                             return true;
@@ -111,23 +122,7 @@ public final class RunningProgram implements Program {
     }
 
     private boolean listens(int port) {
-        return thread.runUnchecked(() -> listensHere(port, "tcp") || listensHere(port, "tcp6"));
-    }
-
-    /** Reads the calling thread's own namespace's socket table: state 0A is LISTEN. */
-    private static boolean listensHere(int port, String table) throws IOException {
-        Path file = Path.of("/proc/thread-self/net", table);
-        if (!Files.exists(file)) {
-            return false;
-        }
-        String hexPort = String.format(":%04X", port);
-        for (String line : Files.readAllLines(file)) {
-            String[] fields = line.strip().split("\\s+");
-            if (fields.length > 3 && fields[1].endsWith(hexPort) && "0A".equals(fields[3])) {
-                return true;
-            }
-        }
-        return false;
+        return thread.runUnchecked(() -> ListeningPorts.listensHere(port));
     }
 
     /** Waits up to {@code timeout} for the program to exit; past it, kills it and its children. */
@@ -148,11 +143,47 @@ public final class RunningProgram implements Program {
     }
 
     @Override
+    public void pause() {
+        ProgramSignals.stop(process);
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        ProgramSignals.resume(process);
+    }
+
+    @Override
+    public boolean isPaused() {
+        return paused && process.isAlive();
+    }
+
+    @Override
+    public synchronized ExecResult kill() {
+        if (result != null) {
+            return result;
+        }
+        killTree(Libc.SIGKILL);
+        return finish(false);
+    }
+
+    @Override
+    public Program restart() {
+        kill();
+        return runner.start(spec);
+    }
+
+    @Override
     public synchronized ExecResult stop() {
         if (result != null) {
             return result;
         }
         killTree(Libc.SIGTERM);
+        if (paused) {
+            // a stopped process takes SIGTERM only once it runs again
+            ProgramSignals.resume(process);
+        }
         try {
             if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(Libc.SIGKILL);
@@ -169,8 +200,8 @@ public final class RunningProgram implements Program {
         stop();
     }
 
-    /** Kills the program and its children at once, without a grace period (teardown). */
-    void kill() {
+    /** Sends SIGKILL to the program and its children without waiting (teardown signals all first). */
+    void sendKill() {
         killTree(Libc.SIGKILL);
     }
 
@@ -198,16 +229,15 @@ public final class RunningProgram implements Program {
         return result;
     }
 
-    /** Signals the program and its children; Java's handles check that a pid was not reused. */
+    /** Signals the program (through its pidfd) and its children (each through a pidfd of its own). */
     private void killTree(int signal) {
         List<ProcessHandle> children = process.descendants().toList();
         if (signal == Libc.SIGKILL) {
             process.destroyForcibly();
-            children.forEach(ProcessHandle::destroyForcibly);
         } else {
             process.destroy();
-            children.forEach(ProcessHandle::destroy);
         }
+        children.forEach(child -> Pidfds.signal(child, signal));
     }
 
     private String describe() {

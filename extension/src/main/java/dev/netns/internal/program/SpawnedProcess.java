@@ -57,7 +57,9 @@ final class SpawnedProcess extends Process {
 
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        // saturated: a timeout of centuries must not wrap around into the past
+        long now = System.nanoTime();
+        long deadline = now + Math.min(unit.toNanos(timeout), Long.MAX_VALUE / 2);
         int fd;
         synchronized (this) {
             if (reaped || reapIfExited()) {
@@ -139,11 +141,11 @@ final class SpawnedProcess extends Process {
         return reaped ? Optional.empty() : ProcessHandle.of(pid);
     }
 
-    /** Signals the child unless it was reaped: while unreaped, its id is still its own. */
+    /** Signals the child through its pidfd unless it was reaped (then the pidfd is closed). */
     private synchronized void signal(int signal) {
-        if (!reaped && !reapIfExited()) {
+        if (!reaped && !reapIfExited() && pidfd >= 0) {
             try {
-                Libc.kill(pid, signal);
+                Libc.pidfd_send_signal(pidfd, signal);
             } catch (KernelException gone) {
                 // exited between the check and the signal: nothing to do
             }

@@ -2,6 +2,7 @@ package dev.netns.internal.program;
 
 import com.sun.jna.Memory;
 import com.sun.jna.StringArray;
+import dev.netns.internal.namespace.TopologyCgroup;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
 import dev.netns.internal.system.PosixSpawn;
@@ -40,7 +41,9 @@ final class Spawner {
      *
      * @throws IOException as {@link ProcessBuilder#start()} would, e.g. when the program is not found
      */
-    static SpawnedProcess start(CommandSpec spec, OutputFile stdout, OutputFile stderr) throws IOException {
+    static SpawnedProcess start(CommandSpec spec, OutputFile stdout, OutputFile stderr, TopologyCgroup cgroup,
+            long spawningTid) throws IOException {
+        SpawnGate gate = cgroup == null ? null : SpawnGate.create(cgroup, spawningTid);
         Memory actions = new Memory(OPAQUE_SIZE);
         Memory attributes = new Memory(OPAQUE_SIZE);
         Memory noSignalsBlocked = new Memory(SIGSET_SIZE);
@@ -52,6 +55,10 @@ final class Spawner {
                 // the JVM's threads block some signals; the program starts with none blocked
                 check(PosixSpawn.posix_spawnattr_setsigmask(attributes, noSignalsBlocked), spec);
                 check(PosixSpawn.posix_spawnattr_setflags(attributes, PosixSpawn.POSIX_SPAWN_SETSIGMASK), spec);
+                if (gate != null) {
+                    // waits here, before anything of the program runs, until it is in the topology's cgroup
+                    check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, gate.path(), Libc.O_RDONLY, 0), spec);
+                }
                 String input = spec.inputFile() != null ? spec.inputFile().toString() : "/dev/null";
                 check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, input, Libc.O_RDONLY, 0), spec);
                 check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 1, stdout.appendPath(),
@@ -64,8 +71,21 @@ final class Spawner {
                 // nothing else of the JVM's (sockets, namespace descriptors) leaks into the program
                 check(PosixSpawn.posix_spawn_file_actions_addclosefrom_np(actions, 3), spec);
                 int[] pid = new int[1];
-                int error = PosixSpawn.posix_spawnp(pid, spec.argv().get(0), actions, attributes,
-                        new StringArray(spec.argv().toArray(String[]::new)), new StringArray(environment(spec)));
+                StringArray argv = new StringArray(spec.argv().toArray(String[]::new));
+                StringArray environment = new StringArray(environment(spec));
+                if (gate != null) {
+                    gate.open();
+                }
+                int error = PosixSpawn.posix_spawnp(pid, spec.argv().get(0), actions, attributes, argv, environment);
+                if (gate != null) {
+                    SpawnGate.Outcome outcome = gate.close();
+                    if (error == 0 && (outcome.problem() != null || outcome.pid() != pid[0])) {
+                        // a failed spawn was reaped by the C library already; this one was not
+                        discard(pid[0]);
+                        throw new IOException("Cannot run program \"" + spec.argv().get(0) + "\": "
+                                + (outcome.problem() != null ? outcome.problem() : "another process passed its gate"));
+                    }
+                }
                 if (error != 0) {
                     throw new IOException("Cannot run program \"" + spec.argv().get(0) + "\""
                             + (spec.directory() != null ? " (in directory \"" + spec.directory() + "\")" : "")
@@ -77,6 +97,24 @@ final class Spawner {
             }
         } finally {
             PosixSpawn.posix_spawn_file_actions_destroy(actions);
+        }
+    }
+
+    /** Kills and reaps a child that must not run (it never got past its gate, or is already dead). */
+    private static void discard(int pid) {
+        if (pid <= 0) {
+            return;
+        }
+        try {
+            // not yet reaped, so the pid is still this child's
+            Libc.kill(pid, Libc.SIGKILL);
+        } catch (KernelException gone) {
+            // exited already
+        }
+        try {
+            Libc.waitpid(pid, new int[1], 0);
+        } catch (KernelException alreadyReaped) {
+            // nothing left
         }
     }
 

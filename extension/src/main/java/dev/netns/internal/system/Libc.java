@@ -15,12 +15,16 @@ public final class Libc {
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 1;
     public static final int O_APPEND = 0x400;
+    public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
     public static final int AF_NETLINK = 16;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int NETLINK_ROUTE = 0;
     public static final int NETLINK_NETFILTER = 12;
+    public static final int NETLINK_SOCK_DIAG = 4;
+    public static final int SIGSTOP = 19;
+    public static final int SIGCONT = 18;
     public static final int SOL_SOCKET = 1;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int SO_RCVTIMEO = 20;
@@ -34,10 +38,21 @@ public final class Libc {
     public static final int MFD_CLOEXEC = 1;
     public static final int FALLOC_FL_KEEP_SIZE = 1;
     public static final int FALLOC_FL_PUNCH_HOLE = 2;
+    public static final int SEEK_DATA = 3;
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int F_SETPIPE_SZ = 1031;
+    public static final int POLLHUP = 0x10;
+    public static final int SEEK_HOLE = 4;
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
     /** {@code pidfd_open}: the same number on every architecture (the generic syscall table). */
     public static final long SYS_PIDFD_OPEN = 434;
+    /** {@code pidfd_send_signal}: like {@link #SYS_PIDFD_OPEN}, 424 on x86_64, aarch64 and every other architecture. */
+    public static final long SYS_PIDFD_SEND_SIGNAL = 424;
+    /** {@code SO_NETNS_COOKIE} (Linux 5.14): the 64-bit id of a socket's network namespace, never reused until reboot. */
+    public static final int SO_NETNS_COOKIE = 71;
+    public static final int AF_UNIX = 1;
     public static final int WNOHANG = 1;
     public static final int AF_INET = 2;
     public static final int SOCK_DGRAM = 2;
@@ -48,6 +63,10 @@ public final class Libc {
     public static final int SOL_PACKET = 263;
     public static final int PACKET_QDISC_BYPASS = 20;
     public static final long SIOCETHTOOL = 0x8946;
+    public static final int O_RDWR = 2;
+    public static final long TUNSETIFF = 0x400454caL;
+    public static final short IFF_TUN = 0x0001;
+    public static final short IFF_NO_PI = 0x1000;
 
     private Libc() {
     }
@@ -106,11 +125,31 @@ public final class Libc {
 
 
 
+        static native int setns(int fd, int type) throws LastErrorException;
+
+        static native int getsockopt(int fd, int level, int name, long[] value, int[] length) throws LastErrorException;
+
+        static native int mkfifo(String path, int mode) throws LastErrorException;
+
+        static native long lseek(int fd, long offset, int whence) throws LastErrorException;
+
+        static native int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        static native int fcntl(int fd, int command, int argument) throws LastErrorException;
+
+        static native long read(int fd, byte[] buffer, long length) throws LastErrorException;
+
+        static native long write(int fd, byte[] buffer, long length) throws LastErrorException;
+
         static native int waitpid(int pid, int[] status, int options) throws LastErrorException;
 
         static native int kill(int pid, int signal) throws LastErrorException;
 
         static native long syscall(long number, long first, long second) throws LastErrorException;
+
+        static native int ioctl(int fd, long request, byte[] argument) throws LastErrorException;
+
+        static native long syscall(long number, long first, long second, long third, long fourth) throws LastErrorException;
     }
 
     /** {@code unshare(2)}; a failure throws {@link KernelException} with its errno. */
@@ -216,6 +255,61 @@ public final class Libc {
     /** {@code pidfd_open(2)}: a descriptor that becomes readable when the process {@code pid} exits. */
     public static int pidfd_open(int pid) {
         return (int) checkedLong("pidfd_open", () -> C.syscall(SYS_PIDFD_OPEN, pid, 0));
+    }
+
+    /** {@code setns(2)}: moves the calling thread into the namespace {@code fd} names. */
+    public static int setns(int fd, int nstype) {
+        return checked("setns", () -> C.setns(fd, nstype));
+    }
+
+    /** {@code read(2)}; a failure throws {@link KernelException} with its errno. */
+    public static long read(int fd, byte[] buffer, long length) {
+        return checkedLong("read", () -> C.read(fd, buffer, length));
+    }
+
+    /** {@code write(2)}; a failure throws {@link KernelException} with its errno. */
+    public static long write(int fd, byte[] buffer, long length) {
+        return checkedLong("write", () -> C.write(fd, buffer, length));
+    }
+
+    /** {@code ioctl(2)} with an in-out byte buffer (a {@code struct ifreq}); failures throw {@link KernelException}. */
+    public static int ioctl(int fd, long request, byte[] argument) {
+        return checked("ioctl", () -> C.ioctl(fd, request, argument));
+    }
+
+    /**
+     * {@code pidfd_send_signal(2)}: signals the very process the pidfd was opened on; if it has
+     * exited, fails with {@code ESRCH} even when its pid number belongs to another process by now.
+     */
+    public static int pidfd_send_signal(int pidfd, int signal) {
+        return (int) checkedLong("pidfd_send_signal", () -> C.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0));
+    }
+
+    /** {@code getsockopt(2)} of a 64-bit option; a failure throws {@link KernelException} with its errno. */
+    public static long getsockoptLong(int fd, int level, int name) {
+        long[] value = new long[1];
+        checked("getsockopt", () -> C.getsockopt(fd, level, name, value, new int[] {8}));
+        return value[0];
+    }
+
+    /** {@code lseek(2)}; a failure throws {@link KernelException} with its errno (ENXIO: no data or hole past offset). */
+    public static long lseek(int fd, long offset, int whence) {
+        return checkedLong("lseek", () -> C.lseek(fd, offset, whence));
+    }
+
+    /** {@code pipe2(2)}: {@code fds[0]} reads, {@code fds[1]} writes; a failure throws {@link KernelException}. */
+    public static int pipe2(int[] fds, int flags) {
+        return checked("pipe2", () -> C.pipe2(fds, flags));
+    }
+
+    /** {@code fcntl(2)} with an int argument; a failure throws {@link KernelException} with its errno. */
+    public static int fcntl(int fd, int command, int argument) {
+        return checked("fcntl", () -> C.fcntl(fd, command, argument));
+    }
+
+    /** {@code mkfifo(3)}; a failure throws {@link KernelException} with its errno. */
+    public static int mkfifo(String path, int mode) {
+        return checked("mkfifo", () -> C.mkfifo(path, mode));
     }
 
     /** A call that returns an int and signals failure through errno. */

@@ -13,20 +13,32 @@ import dev.netns.NetnsException;
 import dev.netns.PingResult;
 import dev.netns.Program;
 import dev.netns.RouteInfo;
+import dev.netns.SocketInfo;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
+import dev.netns.internal.model.Timeouts;
+import dev.netns.internal.model.Spelling;
 import dev.netns.internal.model.TopologyModel.RouteSpec;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.IcmpPing;
+import dev.netns.internal.namespace.NamespaceProcesses;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
+import dev.netns.internal.namespace.TopologyCgroup;
 import dev.netns.internal.netlink.NetlinkInspector;
+import dev.netns.internal.netlink.NetlinkSocket;
+import dev.netns.internal.netlink.SockDiag;
+import dev.netns.internal.placement.NamespacePlacement;
 import dev.netns.internal.program.CommandBuilder;
 import dev.netns.internal.program.ProgramRunner;
 import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.traffic.LinkShaper;
 import dev.netns.internal.traffic.PacketRecorder;
+import java.io.IOException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -36,9 +48,12 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
 
 /** The {@link NetNs} of a running topology: a logical name over a {@link NamespaceThread}. */
 public final class NamespaceHandle implements NetNs, AutoCloseable {
@@ -54,18 +69,20 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private volatile boolean hostsMounted;
     private final List<PacketRecorder> captures = new CopyOnWriteArrayList<>();
     private final Supplier<HostsFile> hostsFile;
-    private final Function<String, NamespaceHandle> peers;
+    private final Map<String, NamespaceHandle> peers;
+    private final NamespacePlacement placement;
 
     NamespaceHandle(String name, NetlinkNamespaceKernel kernel, NamespaceAddresses declared,
-            Function<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile) {
+            Map<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile, Supplier<TopologyCgroup> cgroup) {
         this.peers = peers;
         this.hostsFile = hostsFile;
         this.name = name;
         this.kernel = kernel;
         this.thread = kernel.thread();
         this.declared = declared;
-        this.programs = new ProgramRunner(this.thread, name);
+        this.programs = new ProgramRunner(this.thread, name, cgroup);
         this.inode = this.thread.inode();
+        this.placement = new NamespacePlacement(this.thread, name);
     }
 
     @Override
@@ -127,9 +144,16 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         }
         String resolved = resolve(address, "ping from namespace '" + name + "'");
         IpAddress target = IpAddress.parse(resolved);
+        if (target.isUnspecified()) {
+            // the kernel delivers an echo to 0.0.0.0 or :: to the sender itself: "reachable" would be a lie
+            throw new NetnsException("ping " + resolved + " from namespace '" + name + "': " + resolved + " is the "
+                    + "unspecified address, which names no host; ping an address of the topology");
+        }
+        Duration wait = Timeouts.clamp(timeout);
         try {
-            IcmpPing.Outcome outcome = thread.runUnchecked(() -> IcmpPing.ping(target, timeout));
-            return new PingResult(name, resolved, outcome.reachable(), outcome.description());
+            IcmpPing.Outcome outcome = thread.runUnchecked(() -> IcmpPing.ping(target, wait));
+            return new PingResult(name, resolved, outcome.reachable(), outcome.description(),
+                    java.util.Optional.ofNullable(outcome.roundTrip()));
         } catch (KernelException e) {
             throw new NetnsException("ping " + resolved + " from namespace '" + name + "': " + e.getMessage(), e);
         }
@@ -147,22 +171,33 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         try {
             return IpAddress.parse(addressOrName).toString();
         } catch (IllegalArgumentException notAnAddress) {
-            NamespaceHandle named = peers.apply(addressOrName);
+            NamespaceHandle named = peers.get(addressOrName);
             if (named != null) {
                 return named.firstAddressOfAnyFamily();
             }
+            String guess = Spelling.closest(addressOrName, peers.keySet())
+                    .map(close -> "did you mean '" + close + "'? ").orElse("");
             throw new NetnsException(action + ": '" + Printable.of(addressOrName) + "' is neither an IP address nor a "
-                    + "namespace of this topology (" + notAnAddress.getMessage() + ")");
+                    + "namespace of this topology (" + guess + "its namespaces: " + String.join(", ", peers.keySet())
+                    + "; " + notAnAddress.getMessage() + ")");
         }
     }
 
     @Override
     public Link link(String interfaceName) {
-        if (interfaceName == null || links().stream().noneMatch(link -> link.name().equals(interfaceName))) {
-            throw new NetnsException("namespace '" + name + "' has no interface '" + Printable.of(interfaceName)
-                    + "' (it has: " + String.join(", ", links().stream().map(LinkInfo::name).toList()) + ")");
-        }
+        requireInterface(interfaceName, "namespace '" + name + "'");
         return new LinkHandle(this, interfaceName);
+    }
+
+    /** Fails, naming the interfaces that exist (and the likely one), when {@code interfaceName} is not one here. */
+    private void requireInterface(String interfaceName, String where) {
+        List<String> existing = links().stream().map(LinkInfo::name).toList();
+        if (interfaceName == null || !existing.contains(interfaceName)) {
+            String guess = Spelling.closest(interfaceName, existing).map(close -> "did you mean '" + close + "'? ")
+                    .orElse("");
+            throw new NetnsException(where + " has no interface '" + Printable.of(interfaceName) + "' (" + guess
+                    + "it has: " + String.join(", ", existing) + ")");
+        }
     }
 
     @Override
@@ -170,6 +205,7 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         if (interfaceName == null) {
             throw new NetnsException("capture in namespace '" + name + "': the interface name is null");
         }
+        requireInterface(interfaceName, "capture: namespace '" + name + "'");
         PacketRecorder recorder;
         try {
             recorder = thread.runUnchecked(() -> PacketRecorder.open(name, interfaceName));
@@ -229,6 +265,52 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return inspect(NetlinkInspector::neighbours);
     }
 
+    @Override
+    public void pause() {
+        NamespaceProcesses.stopAll(Set.of(inode));
+    }
+
+    @Override
+    public void resume() {
+        NamespaceProcesses.continueAll(Set.of(inode));
+    }
+
+    @Override
+    public List<SocketInfo> sockets() {
+        return socketEntries().stream().map(SockDiag.Entry::info).toList();
+    }
+
+    /** The TCP and UDP sockets with what names each to the kernel, read on the namespace's thread. */
+    public List<SockDiag.Entry> socketEntries() {
+        try {
+            return thread.runUnchecked(() -> {
+                try (NetlinkSocket socket = SockDiag.open()) {
+                    return SockDiag.dump(socket);
+                }
+            });
+        } catch (KernelException e) {
+            throw new NetnsException("namespace '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Breaks these sockets' connections with {@code SOCK_DESTROY}; those already gone are skipped. */
+    public void destroySockets(List<SockDiag.Entry> entries) {
+        thread.runUnchecked(() -> {
+            try (NetlinkSocket socket = SockDiag.open()) {
+                for (SockDiag.Entry entry : entries) {
+                    try {
+                        SockDiag.destroy(socket, entry);
+                    } catch (KernelException e) {
+                        if (e.errno() != Errno.ENOENT) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     private <T> T inspect(Function<NetlinkInspector, T> reading) {
         try {
             return thread.runUnchecked(() -> reading.apply(new NetlinkInspector(thread.netlinkSocket())));
@@ -246,6 +328,45 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         return thread.run(action);
     }
 
+    @Override
+    public ThreadFactory threadFactory() {
+        entered = true;
+        return placement.threadFactory();
+    }
+
+    @Override
+    public SocketFactory socketFactory() {
+        return placement.socketFactory();
+    }
+
+    @Override
+    public ServerSocketFactory serverSocketFactory() {
+        return placement.serverSocketFactory();
+    }
+
+    @Override
+    public SocketChannel openSocketChannel() throws IOException {
+        return placement.openSocketChannel();
+    }
+
+    @Override
+    public ServerSocketChannel openServerSocketChannel() throws IOException {
+        return placement.openServerSocketChannel();
+    }
+
+    @Override
+    public DatagramChannel openDatagramChannel() throws IOException {
+        return placement.openDatagramChannel();
+    }
+
+    @Override
+    public Command java(Class<?> mainClass, String... args) {
+        CommandBuilder builder = CommandBuilder.java(programs, name, mainClass, args);
+        entered = true;
+        giveProgramsTheHostsFile();
+        return builder;
+    }
+
     private final Map<String, LinkShaper> shapers = new ConcurrentHashMap<>();
     private static final RandomGenerator SEEDS = new SecureRandom();
 
@@ -254,6 +375,11 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
      * shaper, later calls change the shaper in place. Without a seed, one is picked and logged.
      */
     synchronized void impair(String interfaceName, Impairment impairment) {
+        if ("lo".equals(interfaceName)) {
+            // redirecting loopback into a shaper breaks the namespace's own 127.0.0.1 traffic
+            throw new NetnsException("impair lo of namespace '" + name + "': the loopback interface cannot be impaired "
+                    + "(traffic to the namespace's own addresses never leaves it); impair the cable's interface instead");
+        }
         Impairment seeded = seeded(impairment);
         shaperOf(interfaceName).impairLink(seeded);
         logImpaired(interfaceName, "", seeded);
@@ -372,9 +498,9 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
         onThread(() -> kernel.setUp(interfaceName, up));
     }
 
-    /** Replaces this namespace's partition rules: every packet from or to one of {@code blocked} is dropped. */
-    void applyPartitions(Set<IpAddress> blocked) {
-        onThread(() -> kernel.applyPartitions(blocked));
+    /** Replaces this namespace's partition rules: drops from {@code dropFrom}, rejects to {@code rejectTo}. */
+    void applyPartitions(Set<IpAddress> dropFrom, Set<IpAddress> rejectTo) {
+        onThread(() -> kernel.applyPartitions(dropFrom, rejectTo));
     }
 
     /** The kernel side of this namespace, for the topology's own work. */
@@ -410,10 +536,16 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
 
     /** First half of {@link #close()}: kills the programs and asks the thread to end, without waiting. */
     void beginClose() {
+        placement.close();
         shapers.values().forEach(LinkShaper::abandon);
         programs.killAll();
         captures.forEach(PacketRecorder::close);
         thread.requestStop();
+    }
+
+    /** Deletes the files of the captures (the topology's close; a kept topology keeps them). */
+    void discardCaptures() {
+        captures.forEach(PacketRecorder::discard);
     }
 
     /** Second half of {@link #close()}: waits for the thread to release the namespace. */

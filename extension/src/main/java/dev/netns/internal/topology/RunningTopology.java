@@ -2,7 +2,9 @@ package dev.netns.internal.topology;
 
 import dev.netns.Impairment;
 import dev.netns.NetnsException;
+import dev.netns.Partition;
 import dev.netns.internal.deploy.TopologyDeployment;
+import dev.netns.internal.fault.PartitionRules.Cut;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.model.Printable;
 import dev.netns.internal.model.TopologyModel.ImpairSpec;
@@ -12,18 +14,29 @@ import dev.netns.internal.namespace.Graveyard;
 import dev.netns.internal.namespace.HostsFile;
 import dev.netns.internal.namespace.NamespacePool;
 import dev.netns.internal.namespace.NamespaceProcesses;
+import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
 import dev.netns.internal.namespace.Reaper;
 import dev.netns.internal.namespace.RunStatistics;
+import dev.netns.internal.namespace.TopologyCgroup;
+import dev.netns.internal.placement.Escape;
+import dev.netns.internal.placement.Escapes;
+import dev.netns.internal.placement.GhostPolicy;
+import dev.netns.internal.placement.Ghosts;
+import dev.netns.internal.placement.TopologyAddresses;
+import dev.netns.internal.placement.TopologyNames;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Privileges;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,9 +59,13 @@ public final class RunningTopology implements AutoCloseable {
 
     private final TopologyModel model;
     private final Map<String, NamespaceHandle> namespaces = new LinkedHashMap<>();
-    private final Set<List<String>> partitions = new HashSet<>();
+    private final TopologyPartitions partitions;
     private Reaper reaper;
     private HostsFile hostsFile;
+    private final Object cgroupLock = new Object();
+    private TopologyCgroup cgroup;
+    private boolean cgroupMade;
+    private boolean cgroupClosed;
     private int killedAtTeardown;
     private boolean closed;
     private long idleBefore = Long.MAX_VALUE;
@@ -56,6 +73,7 @@ public final class RunningTopology implements AutoCloseable {
 
     private RunningTopology(TopologyModel model) {
         this.model = model;
+        this.partitions = new TopologyPartitions(model, namespaces);
     }
 
     /**
@@ -84,10 +102,13 @@ public final class RunningTopology implements AutoCloseable {
         try {
             for (NamespaceSpec spec : model.namespaces()) {
                 topology.namespaces.put(spec.name(), new NamespaceHandle(spec.name(), kernels.get(spec.name()),
-                        NamespaceAddresses.of(model, spec.name()), topology.namespaces::get, topology::hostsFile));
+                        NamespaceAddresses.of(model, spec.name()), topology.namespaces, topology::hostsFile,
+                        topology::cgroup));
             }
             topology.reaper = reaper;
-            reaper.own(topology.inodes());
+            reaper.own(topology.threads());
+            TopologyAddresses.register(topology.escapeKey(), topology.addressesByNamespace());
+            TopologyNames.register(topology.inodes(), topology.namesForResolver());
             for (ImpairSpec impair : model.impairments()) {
                 try {
                     topology.namespaces.get(impair.namespace()).impair(impair.interfaceName(), impair.impairment());
@@ -146,6 +167,8 @@ public final class RunningTopology implements AutoCloseable {
             return kept;
         }
         closed = true;
+        TopologyAddresses.unregister(escapeKey());
+        TopologyNames.unregister(inodes());
         killProcessesInside();
         releaseToWatchdog();
         RuntimeException failure = null;
@@ -183,11 +206,101 @@ public final class RunningTopology implements AutoCloseable {
         releaseToWatchdog();
         reversed.forEach(NamespaceHandle::beginClose);
         reversed.forEach(NamespaceHandle::finishClose);
+        reversed.forEach(NamespaceHandle::discardCaptures);
         Graveyard.topologyClosed(idleBefore, System.nanoTime() - builtAt);
         if (hostsFile != null) {
             hostsFile.close();
         }
+        TopologyNames.unregister(inodes());
+        String ghosts = lookForGhosts();
         RunStatistics.tornDown(System.nanoTime() - started, killedAtTeardown - killedBefore);
+        List<Escape> escapes = TopologyAddresses.unregister(escapeKey());
+        if (!escapes.isEmpty()) {
+            throw new NetnsException(Escapes.explain(escapes) + (ghosts.isEmpty() ? "" : "\n" + ghosts));
+        }
+        if (!ghosts.isEmpty() && GhostPolicy.failsTheTest()) {
+            throw new NetnsException(ghosts + "(" + GhostPolicy.PROPERTY + "=fail makes this a failure)");
+        }
+    }
+
+    /**
+     * Threads of this JVM still living in the namespaces just closed (only where JVM code was let
+     * in: call(), a thread factory, @RunIn, path()); cut off and described, for the log and report.
+     */
+    private String lookForGhosts() {
+        Map<Long, String> entered = new LinkedHashMap<>();
+        namespaces.values().stream().filter(NamespaceHandle::mayHoldProcesses)
+                .forEach(namespace -> entered.put(namespace.inode(), namespace.name()));
+        if (entered.isEmpty()) {
+            return "";
+        }
+        String found = Ghosts.findAndCutOff(entered, String.join(", ", namespaces.keySet()));
+        if (found.isEmpty()) {
+            GhostPolicy.keepReport("");
+            return "";
+        }
+        String report = "Threads of this JVM still live in namespaces of the topology [" + String.join(", ", namespaces.keySet())
+                + "] after it closed (ghosts). Their cables are gone and their sockets now fail at once; end them "
+                + "before the test ends (shut down pools, event loops and clients you started inside):\n" + found;
+        System.getLogger(RunningTopology.class.getName()).log(System.Logger.Level.WARNING, "netns-junit: " + report);
+        GhostPolicy.keepReport(report);
+        return report;
+    }
+
+    /** What escapes are charged to: the first namespace handle ({@link TopologyAddresses#takeFor}). */
+    private Object escapeKey() {
+        return namespaces.isEmpty() ? this : namespaces.values().iterator().next();
+    }
+
+    /** Each namespace name with its declared addresses (IPv4 first), for {@code InetAddress} on threads inside. */
+    private Map<String, List<InetAddress>> namesForResolver() {
+        Map<String, List<InetAddress>> names = new HashMap<>();
+        for (NamespaceSpec spec : model.namespaces()) {
+            List<InetAddress> addresses = new ArrayList<>();
+            model.addressesOf(spec.name()).stream().map(cidr -> cidr.address())
+                    .sorted(Comparator.comparing(address -> !address.isIpv4()))
+                    .forEach(address -> {
+                        try {
+                            addresses.add(InetAddress.getByAddress(spec.name(), address.bytes()));
+                        } catch (UnknownHostException impossible) {
+                            throw new IllegalStateException(impossible);
+                        }
+                    });
+            if (!addresses.isEmpty()) {
+                names.put(spec.name(), addresses);
+            }
+        }
+        return names;
+    }
+
+    /** Every declared address of the topology, with the logical name of its namespace. */
+    private Map<IpAddress, String> addressesByNamespace() {
+        Map<IpAddress, String> addresses = new HashMap<>();
+        for (NamespaceSpec spec : model.namespaces()) {
+            model.addressesOf(spec.name()).forEach(cidr -> addresses.putIfAbsent(cidr.address(), spec.name()));
+        }
+        return addresses;
+    }
+
+    /**
+     * The cgroup that holds every program of the topology, made on first use (the first program
+     * started); null where the run has none, and once the topology is closed (then no program
+     * may start).
+     */
+    private TopologyCgroup cgroup() {
+        // not the topology's lock: close() holds that while it waits for the namespace threads
+        synchronized (cgroupLock) {
+            if (cgroupClosed) {
+                throw new NetnsException("the topology is closed: no program may start in it any more");
+            }
+            if (!cgroupMade) {
+                cgroupMade = true;
+                // -Dnetns.cgroup=false: teardown by enumeration only (to compare, or where cgroups misbehave)
+                boolean wanted = !"false".equals(System.getProperty("netns.cgroup"));
+                cgroup = reaper == null || !wanted ? null : reaper.newTopologyCgroup().orElse(null);
+            }
+            return cgroup;
+        }
     }
 
     /** The topology's hosts file, made on first use (the first program started). */
@@ -206,8 +319,8 @@ public final class RunningTopology implements AutoCloseable {
 
     /**
      * Drops all traffic between namespaces {@code a} and {@code b} ({@code heal = false}), or
-     * lets it pass again: each of the two drops, on the way in and out, every packet from or to an
-     * address of the other. Third parties and forwarding through either are untouched.
+     * lets it pass again: each of the two drops on the way in every packet from an address of the
+     * other. Third parties and forwarding through either are untouched.
      */
     public synchronized void partition(String a, String b, boolean heal) {
         String action = (heal ? "heal(" : "partition(") + '"' + Printable.of(a) + "\", \"" + Printable.of(b) + "\")";
@@ -220,28 +333,95 @@ public final class RunningTopology implements AutoCloseable {
         if (a.equals(b)) {
             throw new NetnsException(action + ": a namespace cannot be partitioned from itself");
         }
+        requireOpen(action);
+        List<String> pair = a.compareTo(b) < 0 ? List.of(a, b) : List.of(b, a);
+        if (heal) {
+            partitions.remove(pair, action);
+        } else {
+            partitions.add(pair, new Cut(Map.of(a, Set.of(b), b, Set.of(a)), false), action);
+        }
+    }
+
+    /** Makes {@code partition} hold (a no-op when an equal one already holds). */
+    public synchronized void partition(Partition partition) {
+        String action = "partition(" + partition + ")";
+        requireOpen(action);
+        Map<String, Set<String>> grudge;
+        try {
+            grudge = partition.grudge(namespaces.keySet());
+        } catch (IllegalArgumentException e) {
+            throw new NetnsException(action + ": " + e.getMessage(), e);
+        }
+        partitions.add(partition, new Cut(grudge, partition.isRejecting()), action);
+    }
+
+    /** Removes {@code partition} when it holds; other partitions stay. */
+    public synchronized void heal(Partition partition) {
+        String action = "heal(" + partition + ")";
+        requireOpen(action);
+        partitions.remove(partition, action);
+    }
+
+    /** Removes every partition, those of {@link #partition(String, String, boolean)} included. */
+    public synchronized void healAll() {
+        requireOpen("heal()");
+        partitions.clear("heal()");
+    }
+
+    /** The partitions that hold, in words, for reports. */
+    public List<String> partitions() {
+        return partitions.holding().stream().map(key -> key instanceof List<?> pair
+                ? "partition(" + pair.get(0) + ", " + pair.get(1) + ")" : key.toString()).toList();
+    }
+
+    /**
+     * Breaks every TCP connection between {@code a} and {@code b} now, found in both namespaces
+     * through sock_diag, so that both ends see it at once.
+     */
+    public void resetConnections(String a, String b) {
+        String action = "resetConnections(\"" + Printable.of(a) + "\", \"" + Printable.of(b) + "\")";
+        NamespaceHandle first;
+        NamespaceHandle second;
+        synchronized (this) {
+            first = existing(a, action);
+            second = existing(b, action);
+            requireOpen(action);
+        }
+        List<IpAddress> addressesA = addresses(a);
+        List<IpAddress> addressesB = addresses(b);
+        try {
+            ConnectionReset.reset(new ConnectionReset.Side(first, addressesA, addressesB),
+                    new ConnectionReset.Side(second, addressesB, addressesA));
+        } catch (KernelException e) {
+            throw new NetnsException(action + ": " + e.getMessage(), e);
+        }
+    }
+
+    private NamespaceHandle existing(String name, String action) {
+        NamespaceHandle handle = name == null ? null : namespaces.get(name);
+        if (handle == null) {
+            throw new NetnsException(action + ": no namespace '" + Printable.of(name) + "' in this topology (it has: "
+                    + String.join(", ", namespaces.keySet()) + ")");
+        }
+        return handle;
+    }
+
+    private List<IpAddress> addresses(String namespace) {
+        return model.addressesOf(namespace).stream().map(dev.netns.internal.model.Cidr::address).toList();
+    }
+
+    /**
+     * Checks that the topology still runs.
+     *
+     * @throws NetnsException naming {@code action} when it was closed
+     */
+    public synchronized void requireRunning(String action) {
+        requireOpen(action);
+    }
+
+    private void requireOpen(String action) {
         if (closed) {
             throw new NetnsException(action + ": the topology is closed");
-        }
-        List<String> pair = a.compareTo(b) < 0 ? List.of(a, b) : List.of(b, a);
-        boolean changed = heal ? partitions.remove(pair) : partitions.add(pair);
-        if (!changed) {
-            return;
-        }
-        for (String name : pair) {
-            Set<IpAddress> blocked = new LinkedHashSet<>();
-            for (List<String> other : partitions) {
-                if (other.contains(name)) {
-                    String peer = other.get(0).equals(name) ? other.get(1) : other.get(0);
-                    model.addressesOf(peer).forEach(cidr -> blocked.add(cidr.address()));
-                }
-            }
-            try {
-                namespaces.get(name).applyPartitions(blocked);
-            } catch (KernelException e) {
-                throw new NetnsException(action + ": apply the partition rules in namespace '" + name + "' failed: "
-                        + e.getMessage(), e);
-            }
         }
     }
 
@@ -287,6 +467,15 @@ public final class RunningTopology implements AutoCloseable {
      * are theirs alone.
      */
     private void killProcessesInside() {
+        TopologyCgroup made;
+        synchronized (cgroupLock) {
+            cgroupClosed = true;
+            made = cgroup;
+        }
+        if (made != null) {
+            // first the containment: whatever the programs started, wherever it went
+            killedAtTeardown += made.killAll();
+        }
         if (namespaces.values().stream().noneMatch(NamespaceHandle::mayHoldProcesses)) {
             return;
         }
@@ -303,10 +492,17 @@ public final class RunningTopology implements AutoCloseable {
         return inodes;
     }
 
+    /** The threads of the namespaces made so far. */
+    private List<NamespaceThread> threads() {
+        List<NamespaceThread> threads = new ArrayList<>();
+        namespaces.values().forEach(namespace -> threads.add(namespace.thread()));
+        return threads;
+    }
+
     /** Tells the watchdog before the namespaces are let go, so their inode numbers are never reused while protected. */
     private void releaseToWatchdog() {
         if (reaper != null) {
-            reaper.release(inodes());
+            reaper.release(threads());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.netns.internal.topology;
 import dev.netns.Capture;
 import dev.netns.CapturedPacket;
 import dev.netns.ExecResult;
+import dev.netns.FaultRun;
 import dev.netns.NetNs;
 import dev.netns.Program;
 import dev.netns.Topology;
@@ -24,6 +25,10 @@ public final class StateReport {
     /** Describes {@code topology} as it is now; a namespace that cannot be read says why. */
     public static String describe(Topology topology) {
         StringBuilder text = new StringBuilder("== diagram (Mermaid)\n").append(topology.diagram());
+        for (FaultRun run : topology.faultRuns()) {
+            text.append("== faults (replay with FaultSchedule.builder().seed(").append(run.seed()).append("))\n")
+                    .append(run.report());
+        }
         for (NetNs namespace : topology.namespaces()) {
             text.append("== namespace ").append(namespace.name());
             if (namespace instanceof NamespaceHandle handle) {

@@ -1,6 +1,7 @@
 package dev.netns.internal.topology;
 
 import dev.netns.internal.model.Cidr;
+import dev.netns.internal.model.NamespaceSysctls;
 import dev.netns.internal.model.SpanningTree;
 import dev.netns.internal.model.TopologyModel.BridgeSpec;
 import dev.netns.internal.model.TopologyModel.EndSpec;
@@ -13,7 +14,9 @@ import dev.netns.internal.model.TopologyModel;
 import dev.netns.internal.netlink.NftRuleset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -78,9 +81,6 @@ public final class TopologyPictures {
         for (NamespaceSpec namespace : model.namespaces()) {
             up.append("  ip netns add \"${PREFIX}").append(namespace.name()).append("\"\n");
             up.append("  ip -n \"${PREFIX}").append(namespace.name()).append("\" link set lo up\n");
-            if (namespace.forwarding()) {
-                up.append("  ip netns exec \"${PREFIX}").append(namespace.name()).append("\" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1\n");
-            }
         }
         for (BridgeSpec bridge : model.bridges()) {
             String ns = ns(bridge.namespace());
@@ -91,6 +91,9 @@ public final class TopologyPictures {
                     .append(cidr.isIpv4() ? "" : " nodad").append('\n');
             }
             up.append("  ip -n ").append(ns).append(" link set ").append(bridge.name()).append(" up\n");
+        }
+        for (NamespaceSpec namespace : model.namespaces()) {
+            sysctls(up, namespace.name(), NamespaceSysctls.of(model, namespace.name()));
         }
         for (VethSpec veth : model.veths()) {
             up.append("  ip -n ").append(ns(veth.left().namespace())).append(" link add ").append(veth.left().interfaceName())
@@ -151,6 +154,28 @@ public final class TopologyPictures {
                 + "up)\n" + up + "  ;;\n"
                 + "down)\n" + down + "  ;;\n"
                 + "esac\n";
+    }
+
+    /**
+     * One {@code sysctl} line per group of settings; a group that needs a kernel module (br_netfilter)
+     * runs only where its folder exists, as the library does.
+     */
+    private static void sysctls(StringBuilder up, String namespace, List<NamespaceSysctls.Setting> settings) {
+        Map<String, List<NamespaceSysctls.Setting>> byCondition = new LinkedHashMap<>();
+        settings.forEach(setting -> byCondition.computeIfAbsent(setting.onlyWhere() == null ? "" : setting.onlyWhere(),
+                key -> new ArrayList<>()).add(setting));
+        byCondition.forEach((onlyWhere, group) -> {
+            StringBuilder assignments = new StringBuilder();
+            group.forEach(setting -> assignments.append(' ').append(setting.dotted()).append('=')
+                    .append(setting.value().contains(" ") ? "'" + setting.value() + "'" : setting.value()));
+            up.append("  ip netns exec ").append(ns(namespace));
+            if (onlyWhere.isEmpty() || onlyWhere.equals("net/ipv6")) {
+                up.append(" sysctl -qw").append(assignments).append('\n');
+            } else {
+                up.append(" sh -c \"[ ! -e /proc/sys/").append(onlyWhere).append(" ] || sysctl -qw")
+                    .append(assignments).append("\"\n");
+            }
+        });
     }
 
     private static String joined(List<Cidr> cidrs) {

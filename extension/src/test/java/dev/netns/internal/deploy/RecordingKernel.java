@@ -142,8 +142,8 @@ final class RecordingKernel implements NamespaceKernel {
     }
 
     @Override
-    public void applyPartitions(Set<IpAddress> blocked) {
-        record("partitions " + blocked);
+    public void applyPartitions(Set<IpAddress> dropFrom, Set<IpAddress> rejectTo) {
+        record("partitions drop " + dropFrom + " reject " + rejectTo);
     }
 
     @Override

@@ -1,0 +1,67 @@
+package dev.netns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
+
+/** Captures are bounded, survive their cable being pulled out, and leave no file behind. */
+@Isolated("sets the capture limit system property")
+class CaptureLimitsIT {
+
+    private static Topology pair() {
+        return Topology.builder().namespace("red").namespace("blue")
+                .veth("red", "10.9.0.1/24", "blue", "10.9.0.2/24").start();
+    }
+
+    @Test
+    void aCaptureGoesOnAfterItsInterfaceWentDownAndUp() {
+        try (Topology net = pair()) {
+            NetNs red = net.namespace("red");
+            Capture capture = net.namespace("blue").capture("eth0");
+            assertThat(red.ping("blue").reachable()).isTrue();
+            net.namespace("blue").link("eth0").down();
+            net.namespace("blue").link("eth0").up();
+            int before = capture.packets().size();
+            assertThat(red.ping("blue").reachable()).isTrue();
+            capture.close();
+            assertThat(capture.packets().size()).as("packets recorded after the interface came back").isGreaterThan(before);
+        }
+    }
+
+    @Test
+    void aFloodKeepsOnlyTheLastBytesAndCountsWhatWasDropped() throws Exception {
+        System.setProperty("netns.capture.maxBytes", Integer.toString(256 * 1024));
+        try (Topology net = pair()) {
+            NetNs red = net.namespace("red");
+            Capture capture = net.namespace("blue").capture("eth0");
+            red.exec("ping", "-f", "-c", "2000", "-s", "1000", "-q", "10.9.0.2");
+            capture.close();
+            long size = Files.size(capture.file());
+            assertThat(size).as("the pcap file").isLessThanOrEqualTo(256 * 1024 + 24).isGreaterThan(64 * 1024);
+            assertThat(capture.dropped()).as("packets dropped to stay within the limit").isGreaterThan(1000);
+            assertThat(capture.packets().size() + capture.dropped()).isGreaterThanOrEqualTo(4000);
+            Process tcpdump = new ProcessBuilder("tcpdump", "-n", "-r", capture.file().toString()).start();
+            String read = new String(tcpdump.getInputStream().readAllBytes());
+            assertThat(tcpdump.waitFor()).as("tcpdump reads the ring").isZero();
+            assertThat(read.strip().split("\n")).hasSize(capture.packets().size());
+        } finally {
+            System.clearProperty("netns.capture.maxBytes");
+        }
+    }
+
+    @Test
+    void theTopologysCloseRemovesItsCaptureFiles() {
+        Path file;
+        try (Topology net = pair()) {
+            Capture capture = net.namespace("blue").capture("eth0");
+            net.namespace("red").ping("blue");
+            capture.close();
+            file = capture.file();
+            assertThat(file).as("readable after the capture's close").exists();
+        }
+        assertThat(file).as("after the topology's close").doesNotExist();
+    }
+}
