@@ -25,6 +25,7 @@ public final class Benchmarks {
 
     private final List<String[]> rows = new ArrayList<>();
     private List<ImpairmentAccuracy.Row> accuracy = List.of();
+    private List<ShaperThroughput.Row> throughput = List.of();
     private List<PeerShapes.Row> peers = List.of();
 
     private Benchmarks() {
@@ -118,6 +119,7 @@ public final class Benchmarks {
         }
 
         accuracy = ImpairmentAccuracy.measure(scale);
+        throughput = ShaperThroughput.measure(scale);
 
         Stats withTopology = Timer.measure(1, classes, () -> runClass(PairTopologyTests.class));
         Stats plain = Timer.measure(1, classes, () -> runClass(PlainTests.class));
@@ -224,6 +226,9 @@ public final class Benchmarks {
             text.append("| ").append(row.what()).append(" | ").append(row.asked()).append(" | ").append(row.measured())
                 .append(" | ").append(row.target()).append(" | ").append(row.met() ? "yes" : "no").append(" |\n");
         }
+        text.append("\n## Impaired links at line rate\n\n")
+            .append(ShaperThroughput.DESCRIPTION).append("\n\n")
+            .append(ShaperThroughput.table(throughput));
         text.append("""
 
                 ## What is measured

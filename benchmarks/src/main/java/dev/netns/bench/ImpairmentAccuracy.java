@@ -67,7 +67,7 @@ final class ImpairmentAccuracy {
             red.link("eth0").impair(Impairment.builder().build());
             double shaped = tcpBitsPerSecond(red, blue, bytes / 5);
             red.link("eth0").clearImpairment();
-            rows.add(new Row("throughput through the shaper with an empty impairment (every frame via the JVM)", "-",
+            rows.add(new Row("throughput with an empty impairment (nothing is redirected)", "-",
                     String.format("%.2f Gbit/s", shaped / 1e9), "report", true));
         }
         return rows;

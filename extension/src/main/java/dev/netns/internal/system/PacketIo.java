@@ -24,7 +24,15 @@ public final class PacketIo {
 
         static native long send(int fd, byte[] buffer, long length, int flags);
 
+        static native long send(int fd, Pointer buffer, long length, int flags);
+
         static native int getsockopt(int fd, int level, int name, int[] value, int[] length);
+    }
+
+    /** {@code send(2)} from native memory: the length sent, or {@code -errno}. */
+    public static long send(int fd, Pointer buffer, long length, int flags) {
+        long result = C.send(fd, buffer, length, flags);
+        return result >= 0 ? result : -Native.getLastError();
     }
 
     private static final int SOL_PACKET = 263;

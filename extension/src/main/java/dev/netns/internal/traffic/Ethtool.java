@@ -22,10 +22,21 @@ final class Ethtool {
 
     /** Turns off TX checksum offload, scatter-gather, TSO and GSO of {@code interfaceName}. */
     static void disableOffloads(String interfaceName) {
+        setOffloads(interfaceName, false);
+    }
+
+    /**
+     * Turns TX checksum offload, scatter-gather, TSO and GSO of {@code interfaceName} on (the
+     * kernel then hands over segments of up to 64 KiB, checksums left to the sending device) or
+     * off (whole, checksummed frames no larger than the MTU).
+     */
+    static void setOffloads(String interfaceName, boolean on) {
         int fd = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
         try {
-            for (int command : new int[] {ETHTOOL_STSO, ETHTOOL_SGSO, ETHTOOL_SSG, ETHTOOL_STXCSUM}) {
-                set(fd, interfaceName, command, 0);
+            int[] order = on ? new int[] {ETHTOOL_STXCSUM, ETHTOOL_SSG, ETHTOOL_STSO, ETHTOOL_SGSO}
+                    : new int[] {ETHTOOL_STSO, ETHTOOL_SGSO, ETHTOOL_SSG, ETHTOOL_STXCSUM};
+            for (int command : order) {
+                set(fd, interfaceName, command, on ? 1 : 0);
             }
         } finally {
             Libc.close(fd);

@@ -24,11 +24,19 @@ final class HeldFrames {
         long due;
         final long order;
         final long arrival;
+        /** The frame, then (after {@link #length}) anything the shaper keeps with it. */
         final byte[] bytes;
+        final int length;
         ShaperRule rule;
         final ShapingDecisions.Decision decision;
 
         Held(long due, long order, long arrival, byte[] bytes, ShaperRule rule, ShapingDecisions.Decision decision) {
+            this(due, order, arrival, bytes, bytes.length, rule, decision);
+        }
+
+        Held(long due, long order, long arrival, byte[] bytes, int length, ShaperRule rule,
+                ShapingDecisions.Decision decision) {
+            this.length = length;
             this.due = due;
             this.order = order;
             this.arrival = arrival;

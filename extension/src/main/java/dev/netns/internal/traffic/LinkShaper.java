@@ -1,6 +1,5 @@
 package dev.netns.internal.traffic;
 
-import com.sun.jna.Memory;
 import dev.netns.ExecResult;
 import dev.netns.Impairment;
 import dev.netns.ImpairmentStatistics;
@@ -9,50 +8,40 @@ import dev.netns.NetnsException;
 import dev.netns.internal.model.IpAddress;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.netlink.RouteNetlink;
-import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.Libc;
-import dev.netns.internal.system.PacketIo;
 import dev.netns.internal.system.Sysctl;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Impairs what leaves one interface, the same way on every kernel, netem or not: the interface's
- * egress is redirected (tc {@code clsact} with a {@code u32} match-all filter and a {@code mirred}
- * redirect) into one end of a veth pair of the shaper's own, whose other end this JVM reads with an
- * {@code AF_PACKET} socket. (A TAP device would do the same, but needs /dev/net/tun, which an
- * unprivileged user often may not open; offloads are turned off on the feed end, so the kernel
- * hands over whole, checksummed frames.) A shaper thread drops, duplicates,
- * corrupts, holds and rate-limits them as {@link ShapingDecisions} and the rate say, then sends them
- * out through an {@code AF_PACKET} socket bound to the interface with {@code PACKET_QDISC_BYPASS},
- * which skips the redirect, so nothing loops. The interface itself is never replaced (same name,
- * index, MAC). Without an impairment nothing is redirected and the link runs at full speed.
+ * Impairs what leaves one interface, the same way on every kernel, netem or not, by the rules
+ * set on it ({@link ShaperRules}: the link's own, and per pair of addresses). An empty impairment
+ * redirects nothing. A loss-only impairment of the whole link is decided in the kernel
+ * ({@link KernelLoss}). Anything else is redirected (tc {@code clsact}, {@code u32} filters from
+ * {@link ShaperFilters}, a {@code mirred} redirect) into one end of a veth pair of the shaper's
+ * own, whose other end this JVM reads with an {@code AF_PACKET} socket; the {@link ShapingLoop}
+ * on the shaper thread shapes the frames and sends them out through an {@code AF_PACKET} socket
+ * bound to the interface with {@code PACKET_QDISC_BYPASS}, which skips the redirect, so nothing
+ * loops. (A TAP device would do the same, but needs /dev/net/tun, which an unprivileged user often
+ * may not open.) The interface itself is never replaced (same name, index, MAC).
  */
 public final class LinkShaper implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LinkShaper.class.getName());
     private static final AtomicInteger SHAPER_NUMBERS = new AtomicInteger();
-    /** The largest frame: an MTU of 65535 plus the Ethernet header and a VLAN tag. */
-    private static final int MAX_FRAME = 65_535 + 18;
+    private static final int PACKET_VNET_HDR = 15;
     /** The shaper's own devices take the largest MTU a veth has, so any cable MTU fits, also after a change. */
     private static final int SHAPER_MTU = 65_535;
-    private static final int RECEIVE_BATCH = 64;
-    private static final long POLL_NANOS = 50_000_000L;
-    private static final int EINTR = 4;
     private static final int SO_RCVBUF = 8;
     private static final int SO_RCVBUFFORCE = 33;
     private static final int RECEIVE_BUFFER = 8 << 20;
-    private static final long DROP_CHECK_NANOS = 20_000_000L;
 
     private final NetNs namespace;
     private final NamespaceThread namespaceThread;
@@ -67,28 +56,12 @@ public final class LinkShaper implements AutoCloseable {
     private int priorityCounter;
     private volatile boolean stopping;
 
-    // written by the shaper thread only, read by anyone
-    private volatile long frames;
-    private volatile long sent;
-    private volatile long lost;
-    private volatile long overflowed;
-    private volatile long sendErrors;
-    private volatile String lastSendError = "";
-    private volatile long duplicated;
-    private volatile long corrupted;
-    private volatile int heldCount;
-    private volatile long heldBytes;
-    private volatile String failure;
+    private final ShapingLoop loop;
     private volatile KernelLoss kernelLoss;
     private boolean dropDeviceMade;
+    private boolean offloads;
     private volatile long kernelFrames;
     private volatile long kernelLost;
-
-    // the shaper thread's own
-    private final HeldFrames held = new HeldFrames(HeldFrames.DEFAULT_CAPACITY);
-    private final Map<ShaperRule, RateBucket> buckets = new IdentityHashMap<>();
-    private long order;
-    private long lastDropCheck;
 
     private LinkShaper(NetNs namespace, NamespaceThread namespaceThread, String interfaceName, String shaperLink, int receiveFd, int packetFd) {
         this.namespace = namespace;
@@ -97,7 +70,9 @@ public final class LinkShaper implements AutoCloseable {
         this.shaperLink = shaperLink;
         this.receiveFd = receiveFd;
         this.packetFd = packetFd;
-        this.thread = new Thread(this::run, "netns-shaper-" + namespace.name() + "-" + interfaceName);
+        this.loop = new ShapingLoop(namespace.name() + ":" + interfaceName, receiveFd, packetFd, () -> rules,
+                () -> stopping);
+        this.thread = new Thread(loop, "netns-shaper-" + namespace.name() + "-" + interfaceName);
         this.thread.setDaemon(true);
     }
 
@@ -176,6 +151,20 @@ public final class LinkShaper implements AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "loss in the kernel unavailable on " + namespace.name() + ":"
                         + interfaceName + " (" + e.getMessage() + "); through the shaper thread instead");
             }
+        }
+        boolean segments = next.link() == null || next.link().impairment().corrupt() == 0;
+        for (ShaperRule pair : next.pairs()) {
+            segments &= pair.impairment().corrupt() == 0;
+        }
+        if (segments != offloads) {
+            // segment trains of up to 64 KiB cross user space in one piece, unless a rule corrupts:
+            // a flipped bit must come after the checksum, so then the kernel hands over checksummed frames
+            boolean on = segments;
+            namespaceThread.runUnchecked(() -> {
+                Ethtool.setOffloads(shaperLink, on);
+                return null;
+            });
+            offloads = segments;
         }
         List<List<String>> wanted = kernel != null ? List.of() : ShaperFilters.of(next);
         List<Integer> added = new ArrayList<>();
@@ -271,10 +260,12 @@ public final class LinkShaper implements AutoCloseable {
             }
             int receive = packetSocket(Libc.if_nametoindex(exit), Libc.ETH_P_ALL);
             growReceiveBuffer(receive);
+            Libc.setsockopt(receive, Libc.SOL_PACKET, PACKET_VNET_HDR, new int[] {1}, 4);
             int send;
             try {
                 send = packetSocket(index, 0);
                 Libc.setsockopt(send, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, new int[] {1}, 4);
+                Libc.setsockopt(send, Libc.SOL_PACKET, PACKET_VNET_HDR, new int[] {1}, 4);
             } catch (KernelException e) {
                 Libc.close(receive);
                 throw e;
@@ -319,19 +310,17 @@ public final class LinkShaper implements AutoCloseable {
         }
     }
 
-    /** What the shaper did so far, and why it stopped if it did. */
+    /** What the shaper did so far, the kernel's loss program included, and why it stopped if it did. */
     public ImpairmentStatistics statistics() {
         KernelLoss kernel = kernelLoss;
         long inKernel = kernelFrames + (kernel == null ? 0 : kernel.frames());
         long lostInKernel = kernelLost + (kernel == null ? 0 : kernel.lost());
-        // the kernel's frames are decided there: lost ones are counted, the others go on at once
-        return new ImpairmentStatistics(frames + inKernel, sent + inKernel - lostInKernel, lost + lostInKernel, overflowed, sendErrors, lastSendError, duplicated, corrupted,
-                heldCount, heldBytes, Optional.ofNullable(failure));
+        return loop.statistics(inKernel, lostInKernel);
     }
 
     /** Why shaping stopped, if it did. */
     public Optional<String> failure() {
-        return Optional.ofNullable(failure);
+        return loop.failure();
     }
 
     /**
@@ -340,7 +329,7 @@ public final class LinkShaper implements AutoCloseable {
      */
     public static LinkShaper replacing(LinkShaper failed) {
         LOG.log(System.Logger.Level.INFO, "the shaper of " + failed.namespace.name() + ":" + failed.interfaceName
-                + " is replaced after: " + failed.failure);
+                + " is replaced after: " + failed.failure().orElse("?"));
         ShaperRules rules = failed.rules;
         failed.close();
         LinkShaper fresh = open(failed.namespace, failed.namespaceThread, failed.interfaceName);
@@ -348,184 +337,6 @@ public final class LinkShaper implements AutoCloseable {
             fresh.apply(rules);
         }
         return fresh;
-    }
-
-    private void run() {
-        byte[] buffer = new byte[MAX_FRAME];
-        Memory landing = new Memory(MAX_FRAME);
-        int[] pollfd = new int[2];
-        long[] timeout = new long[2];
-        ShaperRules seen = null;
-        try {
-            while (!stopping) {
-                ShaperRules current = rules;
-                if (current != seen) {
-                    reevaluate(current, System.nanoTime());
-                    seen = current;
-                }
-                long wait = Math.min(POLL_NANOS, Math.max(0, held.nextDue() - System.nanoTime()));
-                pollfd[0] = receiveFd;
-                pollfd[1] = Libc.POLLIN;
-                timeout[0] = wait / 1_000_000_000L;
-                timeout[1] = wait % 1_000_000_000L;
-                int ready;
-                try {
-                    ready = Libc.ppoll(pollfd, 1, timeout, null);
-                } catch (KernelException e) {
-                    if (e.errno() == EINTR) {
-                        continue;
-                    }
-                    throw e;
-                }
-                if (ready > 0) {
-                    // the rules may have changed while waiting: frames read now are the new rules'
-                    current = rules;
-                    if (current != seen) {
-                        reevaluate(current, System.nanoTime());
-                        seen = current;
-                    }
-                    receive(current, landing, buffer);
-                }
-                long now = System.nanoTime();
-                sendDue(now);
-                if (now - lastDropCheck > DROP_CHECK_NANOS) {
-                    lastDropCheck = now;
-                    countKernelDrops();
-                }
-                heldCount = held.size();
-                heldBytes = held.bytes();
-            }
-        } catch (Throwable e) {
-            // also OutOfMemoryError: let go of the held frames, say why, and the next check of the link fails
-            held.clear();
-            heldCount = 0;
-            heldBytes = 0;
-            if (!stopping) {
-                failure = "the shaper thread stopped at " + java.time.Instant.now() + ": " + describe(e)
-                        + "; every frame through " + interfaceName + " is dropped until the next impair() or clearImpairment()";
-                LOG.log(System.Logger.Level.WARNING, namespace.name() + ":" + interfaceName + ": " + failure, e);
-            }
-        }
-    }
-
-    private static String describe(Throwable e) {
-        if (e instanceof KernelException kernel) {
-            return kernel.getMessage();
-        }
-        return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
-
-    /** Frames the kernel dropped before the shaper read them (its receive queue was full) count as overflowed. */
-    private void countKernelDrops() {
-        long drops = PacketIo.packetDrops(receiveFd);
-        if (drops > 0) {
-            frames += drops;
-            overflowed += drops;
-        }
-    }
-
-    /** Reads what is waiting, up to a batch, without blocking. */
-    private void receive(ShaperRules current, Memory landing, byte[] buffer) {
-        for (int i = 0; i < RECEIVE_BATCH; i++) {
-            long length = PacketIo.recv(receiveFd, landing, MAX_FRAME, Libc.MSG_DONTWAIT);
-            if (length == -Errno.EAGAIN || length == -EINTR || length == 0) {
-                return;
-            }
-            if (length < 0) {
-                throw new KernelException("recv", (int) -length, null);
-            }
-            landing.read(0, buffer, 0, (int) length);
-            admit(current, buffer, (int) length, System.nanoTime());
-        }
-    }
-
-    private void admit(ShaperRules current, byte[] buffer, int length, long now) {
-        frames++;
-        ShaperRule rule = current.select(buffer, length);
-        ShapingDecisions.Decision decision = rule == null ? ShapingDecisions.Decision.PLAIN
-                : rule.decisions().decide(buffer, length);
-        if (decision.drop()) {
-            lost++;
-            return;
-        }
-        long earliest = rule == null ? now : now + decision.delayNanos(rule.impairment());
-        for (int copy = 0; copy < decision.copies(); copy++) {
-            long due = pace(rule, earliest, length);
-            if (due < 0) {
-                overflowed++;
-                continue;
-            }
-            boolean corrupt = decision.corruptBit() >= 0 && copy == 0;
-            if (due <= now && held.size() == 0 && !corrupt) {
-                // nothing ahead of it and nothing to change: out at once, without a copy
-                send(buffer, length);
-            } else {
-                byte[] frame = Arrays.copyOf(buffer, length);
-                if (corrupt) {
-                    frame[decision.corruptBit() / 8] ^= (byte) (1 << (decision.corruptBit() % 8));
-                }
-                if (!held.add(new HeldFrames.Held(due, order++, now, frame, rule, decision))) {
-                    overflowed++;
-                    continue;
-                }
-            }
-            if (copy > 0) {
-                duplicated++;
-            }
-            if (corrupt) {
-                corrupted++;
-            }
-        }
-    }
-
-    /** When a frame may leave after its rule's rate; -1 when the rate's backlog is full. */
-    private long pace(ShaperRule rule, long earliest, int length) {
-        if (rule == null || rule.impairment().rate().isEmpty()) {
-            return earliest;
-        }
-        return buckets.computeIfAbsent(rule, key -> new RateBucket(key.impairment().rate().getAsLong()))
-                .departure(earliest, length);
-    }
-
-    /**
-     * New rules are in force: every held frame is timed again as if the new rules had been in
-     * force when it arrived (its delay from the new settings, paced by fresh token buckets in
-     * arrival order); a frame no rule takes any more leaves at once.
-     */
-    private void reevaluate(ShaperRules current, long now) {
-        buckets.clear();
-        List<HeldFrames.Held> frames = held.inArrivalOrder();
-        held.clear();
-        for (HeldFrames.Held frame : frames) {
-            ShaperRule rule = current.select(frame.bytes, frame.bytes.length);
-            long due = rule == null ? now
-                    : pace(rule, frame.arrival + frame.decision.delayNanos(rule.impairment()), frame.bytes.length);
-            if (due < 0) {
-                overflowed++;
-                continue;
-            }
-            frame.rule = rule;
-            frame.due = due;
-            held.add(frame);
-        }
-    }
-
-    private void sendDue(long now) {
-        HeldFrames.Held frame;
-        while ((frame = held.pollDue(now)) != null) {
-            send(frame.bytes, frame.bytes.length);
-        }
-    }
-
-    /** Sends one frame; a refusal drops that frame only (counted, with the kernel's words). */
-    private void send(byte[] frame, int length) {
-        long result = PacketIo.send(packetFd, frame, length, 0);
-        if (result >= 0) {
-            sent++;
-        } else {
-            sendErrors++;
-            lastSendError = Libc.describe((int) -result);
-        }
     }
 
     /** Removes the redirect and the shaper's veth pair; frames still held are dropped. Safe to call twice. */
