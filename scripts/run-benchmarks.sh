@@ -23,3 +23,5 @@ fi
 unshare --net /usr/bin/python3 benchmarks/mininet/mininet_bench.py "${1:-1}" > benchmarks/target/mininet.json
 java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" dev.netns.bench.Benchmarks \
   docs/benchmarks.md "${1:-1}" benchmarks/target/mininet.json
+# the linearizability checker, pure Java, into its own section of the same page
+scripts/run-history-benchmark.sh "${1:-1}"

@@ -46,7 +46,9 @@ public final class Benchmarks {
         String report = benchmarks.report();
         System.out.println(report);
         if (output != null) {
-            Files.writeString(output, report);
+            // the linearizability checker's section is written by HistoryBenchmark: keep it
+            String kept = Files.exists(output) ? HistoryBenchmark.sectionOf(Files.readString(output)) : "";
+            Files.writeString(output, kept.isEmpty() ? report : report + "\n" + kept);
         }
     }
 

@@ -64,6 +64,7 @@ public final class Linearizability {
         List<Object> keys = new ArrayList<>();
         for (Map.Entry<Object, List<Op>> partition : partitions.entrySet()) {
             List<Op> ops = partition.getValue();
+            ops.removeAll(model.invisible(ops));
             ops.sort(Comparator.comparing((Op op) -> !op.definite()).thenComparingLong(Op::invoked));
             searches.add(new Search(model, ops, deadline));
             keys.add(partition.getKey());

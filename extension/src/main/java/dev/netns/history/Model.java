@@ -85,6 +85,45 @@ public final class Model {
         return function.equals("read") || function.equals("get");
     }
 
+    /**
+     * The operations of unknown outcome that nothing could have seen: a write or cas whose value
+     * no read returned and no cas compared against, a put or append whose text no get contains. Dropping them keeps the verdict (in any legal order they can be taken out: no
+     * definite operation comes between them and the next overwrite that could tell), and each one
+     * kept doubles the states to explore.
+     */
+    Set<Op> invisible(List<Op> ops) {
+        Set<Object> seen = new java.util.HashSet<>();
+        List<String> texts = new java.util.ArrayList<>();
+        for (Op op : ops) {
+            if (op.function().equals("cas")) {
+                seen.add(((List<?>) op.value()).get(0)); // an unknown cas may need it as much as a definite one
+            } else if (op.definite() && op.function().equals("read")) {
+                seen.add(op.result());
+            } else if (op.definite() && op.function().equals("get")) {
+                texts.add(Values.text(op.result()));
+            }
+        }
+        Set<Op> invisible = new java.util.HashSet<>();
+        for (Op op : ops) {
+            if (op.definite()) {
+                continue;
+            }
+            boolean hidden = switch (op.function()) {
+                case "write" -> !seen.contains(op.value());
+                case "cas" -> !seen.contains(((List<?>) op.value()).get(1));
+                case "put", "append" -> {
+                    String text = Values.text(op.value());
+                    yield !text.isEmpty() && texts.stream().noneMatch(get -> get.contains(text));
+                }
+                default -> false;
+            };
+            if (hidden) {
+                invisible.add(op);
+            }
+        }
+        return invisible;
+    }
+
     /** The state after {@code op} took effect in {@code state}, or {@link #ILLEGAL}. */
     Object step(Object state, Op op) {
         switch (op.function()) {

@@ -123,6 +123,28 @@ class LinearizabilityTest {
     }
 
     @Test
+    void anUnknownWriteSeenOnlyThroughAnUnknownCasStillCounts() {
+        history.invoke(0, "write", 5).info();
+        history.invoke(1, "cas", List.of(5, 7)).info();
+        done(2, "read", null, 7);
+        assertThat(check(Model.casRegister()).linearizable()).isTrue();
+    }
+
+    @Test
+    void unknownAppendsThatNoGetSawMayBeLeftOut() {
+        for (int p = 0; p < 30; p++) {
+            history.invoke(p, "append", "k", "u" + p + " ").info();
+        }
+        history.invoke(40, "append", "k", "a ").ok();
+        history.invoke(40, "get", "k", null).ok("a ");
+        history.invoke(41, "append", "k", "u3 ").info();
+        history.invoke(40, "get", "k", null).ok("a u3 ");
+        assertThat(check(Model.keyValue()).linearizable()).isTrue();
+        history.invoke(40, "get", "k", null).ok("a u3 u3 u3 "); // only two appends of u3 exist
+        assertThat(check(Model.keyValue()).linearizable()).isFalse();
+    }
+
+    @Test
     void aNeverCompletedOperationCountsAsUnknown() {
         history.invoke(0, "write", 1); // its client crashed
         done(1, "read", null, 1);
