@@ -385,6 +385,11 @@ public final class Reaper {
         for (String run : census.deadRuns()) {
             inCgroups += RunCgroup.killDeadRun(run);
         }
+        try {
+            RunCgroup.removeOrphans(RunJournal.directory());
+        } catch (IOException noFolder) {
+            // without journals, no cgroup can be told orphaned
+        }
         Set<NamespaceIdentity> targets = new HashSet<>(census.dead());
         long machine = namespaceInode(Path.of("/proc/1/ns/net"));
         long own = namespaceInode(Path.of("/proc/self/ns/net"));
