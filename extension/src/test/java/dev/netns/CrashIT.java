@@ -106,7 +106,7 @@ class CrashIT {
             Files.writeString(deadJournal, RunJournal.header() + "+" + NamespaceIdentity.of(
                     Path.of("/proc", Long.toString(deadRunsProgram.pid()), "ns/net")).orElseThrow().line() + "\n");
             Files.writeString(liveJournal, "+" + liveInode + "\n");
-            liveOwner = new ProcessBuilder("unshare", "--pid", "--fork", "--",
+            liveOwner = new ProcessBuilder("unshare", "--pid", "--fork", "--kill-child", "--",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), JournalHolder.class.getName(), liveJournal.toString())
                     .start();
