@@ -193,6 +193,26 @@ class CrashIT {
     }
 
     @Test
+    void theSweepRemovesEmptyCgroupsOfRunsWithoutJournalButNeverALiveRunsOne() throws Exception {
+        Reaper.get();
+        Path base = Path.of("/sys/fs/cgroup/unified/netns-junit");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(base), "this run has cgroups at " + base);
+        Path orphan = Files.createDirectory(base.resolve("run-test-orphan-" + System.nanoTime()));
+        try (Topology net = Topology.builder().namespace("red").start()) {
+            net.namespace("red").exec("true");   // this run's own cgroup, which has a journal
+
+            Reaper.sweepDeadRuns();
+
+            assertThat(orphan).as("an empty cgroup of a run that has no journal").doesNotExist();
+            assertThat(net.namespace("red").exec("true").succeeded()).as("this run's programs still start").isTrue();
+        } finally {
+            if (Files.exists(orphan)) {
+                Files.delete(orphan);
+            }
+        }
+    }
+
+    @Test
     void theSweepDeletesHostsFilesLeftByKilledRuns() throws Exception {
         Reaper.get();
         Path stray = Path.of("/run/netns-junit", "hosts-" + java.util.UUID.randomUUID());

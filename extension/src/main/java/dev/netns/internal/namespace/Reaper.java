@@ -74,15 +74,8 @@ public final class Reaper {
                 \\?*) echo "${line:1}" ;;
               esac
             done
-            if [ -n "$cgroup" ] && [ -d "$cgroup" ]; then
-              echo 1 > "$cgroup/cgroup.kill"
-              for attempt in $(seq 1 100); do
-                grep -q "populated 0" "$cgroup/cgroup.events" && break
-                sleep 0.05
-              done
-              for child in "$cgroup"/*/; do [ -d "$child" ] && rmdir "$child"; done
-              rmdir "$cgroup"
-            fi 2>/dev/null
+            # the whole run's cgroup at once, then what is outside it; the cgroup is removed once empty
+            if [ -n "$cgroup" ] && [ -d "$cgroup" ]; then echo 1 > "$cgroup/cgroup.kill"; fi 2>/dev/null
             if [ ${#owned[@]} -gt 0 ]; then
               for attempt in $(seq 1 50); do
                 victims=()
@@ -95,6 +88,14 @@ public final class Reaper {
                 sleep 0.1
               done
             fi
+            if [ -n "$cgroup" ] && [ -d "$cgroup" ]; then
+              for attempt in $(seq 1 100); do
+                grep -q "populated 0" "$cgroup/cgroup.events" && break
+                sleep 0.05
+              done
+              for child in "$cgroup"/*/; do [ -d "$child" ] && rmdir "$child"; done
+              rmdir "$cgroup"
+            fi 2>/dev/null
             [ -n "$journal" ] && rm -rf -- "$journal.files" "$journal.private" && rm -f -- "$journal"
             """;
 
@@ -382,6 +383,11 @@ public final class Reaper {
         int inCgroups = 0;
         for (String run : census.deadRuns()) {
             inCgroups += RunCgroup.killDeadRun(run);
+        }
+        try {
+            RunCgroup.removeOrphans(RunJournal.directory());
+        } catch (IOException noFolder) {
+            // without journals, no cgroup can be told orphaned
         }
         Set<NamespaceIdentity> targets = new HashSet<>(census.dead());
         long machine = namespaceInode(Path.of("/proc/1/ns/net"));

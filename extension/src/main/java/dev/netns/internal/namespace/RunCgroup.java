@@ -88,6 +88,30 @@ public final class RunCgroup {
         return killed;
     }
 
+    /**
+     * Removes the empty cgroups of runs that have no journal any more in {@code journals} (a run
+     * whose watchdog could not finish). A live run always has its journal, so its cgroup is never
+     * touched; a cgroup that still holds a process is never removed (rmdir refuses).
+     */
+    static void removeOrphans(Path journals) {
+        Optional<Path> base = base();
+        if (base.isEmpty()) {
+            return;
+        }
+        try (DirectoryStream<Path> runs = Files.newDirectoryStream(base.get(), "run-*")) {
+            for (Path run : runs) {
+                String name = run.getFileName().toString();
+                if (Files.isDirectory(run, LinkOption.NOFOLLOW_LINKS)
+                        && !Files.exists(journals.resolve(name + ".journal"), LinkOption.NOFOLLOW_LINKS)
+                        && !TopologyCgroup.populatedTree(run)) {
+                    removeTree(run);
+                }
+            }
+        } catch (IOException ignored) {
+            // the next sweep tries again
+        }
+    }
+
     /** Removes a cgroup and its children, deepest first (each must be empty of processes). */
     static void removeTree(Path cgroup) {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(cgroup, Files::isDirectory)) {

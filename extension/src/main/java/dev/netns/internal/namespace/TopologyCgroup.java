@@ -141,6 +141,11 @@ public final class TopologyCgroup {
         return count;
     }
 
+    /** Whether a process is in the cgroup or any cgroup below it ({@code populated} counts the subtree). */
+    static boolean populatedTree(Path cgroup) {
+        return populated(cgroup);
+    }
+
     private static boolean populated(Path cgroup) {
         try {
             return Files.readString(cgroup.resolve("cgroup.events"), StandardCharsets.US_ASCII).contains("populated 1");

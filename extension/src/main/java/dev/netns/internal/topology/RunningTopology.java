@@ -303,6 +303,16 @@ public final class RunningTopology implements AutoCloseable {
         }
     }
 
+    /**
+     * The cgroup holding every program of this topology (for pausing them all with
+     * {@link TopologyCgroup#freeze}); empty where the run has none. Made on first use.
+     *
+     * @throws NetnsException once the topology is closed
+     */
+    public java.util.Optional<TopologyCgroup> programCgroup() {
+        return java.util.Optional.ofNullable(cgroup());
+    }
+
     /** The topology's hosts file, made on first use (the first program started). */
     private synchronized HostsFile hostsFile() {
         if (hostsFile == null) {
