@@ -126,7 +126,8 @@ class ZooKeeperQuorumTest {
     void stopTheNodes() {
         inProcess.forEach(QuorumPeerMain::close);
         // close() does not wait for the election's threads (they notice within 3 s): wait until every thread has ended
-        await().atMost(Duration.ofSeconds(10)).until(() -> nodeThreads.stream().allMatch(threads -> threads.activeCount() == 0));
+        // (seconds on a loaded machine: a test that leaves them would have them named as ghosts)
+        await().atMost(Duration.ofSeconds(30)).until(() -> nodeThreads.stream().allMatch(threads -> threads.activeCount() == 0));
         assertThat(failures).as("what the nodes threw").isEmpty();
         childJvms.forEach(Program::stop);
     }
