@@ -65,8 +65,8 @@ class KillHarnessIT {
             }
             long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
             worstMillis = Math.max(worstMillis, tookMillis);
-            assertThat(left).as("round %d: processes left in the killed JVM's %d namespaces after 5 s", round, inodes.size())
-                    .isEmpty();
+            assertThat(left).as("round %d: processes left in the killed JVM's %d namespaces after 5 s: %s", round,
+                    inodes.size(), describe(left)).isEmpty();
         }
         assertThat(ourTemporaryFiles()).as("files of ours in the temporary folder").isSubsetOf(tmpBefore);
         System.out.printf("kill harness: %d rounds, %d processes were running inside at the kills, all gone; "
@@ -78,5 +78,22 @@ class KillHarnessIT {
             return files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith("netns-junit"))
                     .collect(java.util.stream.Collectors.toSet());
         }
+    }
+
+    /** Each process with its parent and command line, for the failure message. */
+    private static String describe(List<Long> pids) {
+        StringBuilder text = new StringBuilder();
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(process -> text.append("\n  ").append(pid).append(" (parent ")
+                    .append(process.parent().map(ProcessHandle::pid).orElse(-1L)).append("): ")
+                    .append(process.info().commandLine().orElse("?")));
+            try {
+                text.append(" cgroup ").append(java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"))
+                        .lines().filter(line -> line.startsWith("0::")).findFirst().orElse("?"));
+            } catch (IOException gone) {
+                text.append(" (gone)");
+            }
+        }
+        return text.toString();
     }
 }

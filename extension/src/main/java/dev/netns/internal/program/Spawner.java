@@ -55,21 +55,24 @@ final class Spawner {
                 // the JVM's threads block some signals; the program starts with none blocked
                 check(PosixSpawn.posix_spawnattr_setsigmask(attributes, noSignalsBlocked), spec);
                 check(PosixSpawn.posix_spawnattr_setflags(attributes, PosixSpawn.POSIX_SPAWN_SETSIGMASK), spec);
+                // the output pipes first (they are named by the JVM's descriptors), then nothing else of the JVM's
+                // (sockets, namespace descriptors, the watchdog's pipe) stays in the child, also while it waits
+                // at the gate: a child holding the watchdog's pipe when the JVM died would keep the watchdog
+                // from noticing the death, and so from cleaning up
+                check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 1, stdout.appendPath(),
+                        Libc.O_WRONLY | Libc.O_APPEND, 0), spec);
+                check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 2, stderr.appendPath(),
+                        Libc.O_WRONLY | Libc.O_APPEND, 0), spec);
+                check(PosixSpawn.posix_spawn_file_actions_addclosefrom_np(actions, 3), spec);
                 if (gate != null) {
                     // waits here, before anything of the program runs, until it is in the topology's cgroup
                     check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, gate.path(), Libc.O_RDONLY, 0), spec);
                 }
                 String input = spec.inputFile() != null ? spec.inputFile().toString() : "/dev/null";
                 check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, input, Libc.O_RDONLY, 0), spec);
-                check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 1, stdout.appendPath(),
-                        Libc.O_WRONLY | Libc.O_APPEND, 0), spec);
-                check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 2, stderr.appendPath(),
-                        Libc.O_WRONLY | Libc.O_APPEND, 0), spec);
                 if (spec.directory() != null) {
                     check(PosixSpawn.posix_spawn_file_actions_addchdir_np(actions, spec.directory().toString()), spec);
                 }
-                // nothing else of the JVM's (sockets, namespace descriptors) leaks into the program
-                check(PosixSpawn.posix_spawn_file_actions_addclosefrom_np(actions, 3), spec);
                 int[] pid = new int[1];
                 StringArray argv = new StringArray(spec.argv().toArray(String[]::new));
                 StringArray environment = new StringArray(environment(spec));
