@@ -4,7 +4,8 @@
 # Optional argument: a scale factor for the history sizes (default 1; 0.1 for a quick look).
 # A peer checker runs on the same files in the same run when HISTORY_BENCH_PEER names a command
 # that takes "register|kv FILE" and prints "ok|illegal|unknown MILLISECONDS"; none is part of
-# this repository, and without one the table says "not available".
+# this repository, and without one the table says "not available". HISTORY_BENCH_PEER_NAME
+# describes the peer in the report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -ntp -q -pl benchmarks -am package -DskipTests

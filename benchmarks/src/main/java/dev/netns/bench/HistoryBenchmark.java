@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,13 +22,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The peer is any program named by the environment variable {@value #PEER} that takes
  * {@code register|kv FILE}, checks that Jepsen EDN history and prints {@code ok|illegal|unknown
- * MILLISECONDS} (its own checking time, without reading the file). None is part of this
- * repository; without it the table says that the peer was not available.
+ * MILLISECONDS} (its own checking time, without reading the file); {@value #PEER_NAME} describes
+ * it in the report. None is part of this repository; without it the table says that the peer
+ * was not available.
  */
 public final class HistoryBenchmark {
 
     /** Environment variable naming the peer checker's command. */
     static final String PEER = "HISTORY_BENCH_PEER";
+
+    /** Environment variable describing the peer in the report (what it is, which version). */
+    static final String PEER_NAME = "HISTORY_BENCH_PEER_NAME";
 
     /** Marks the start of the section in docs/benchmarks.md. */
     static final String START = "<!-- history-checker:start -->";
@@ -108,7 +113,8 @@ public final class HistoryBenchmark {
                     theirs[i] = Double.parseDouble(answer[1]);
                 }
                 peerCell = String.format("%s, %s ms", peerVerdict, ms(median(theirs)));
-                ratio = String.format("%.2fx", median(ours) / median(theirs));
+                ratio = peerVerdict.equals("unknown") ? "peer gave up (its budget)"
+                        : String.format("%.2fx", median(ours) / median(theirs));
             }
             table.append("| ").append(c.name()).append(" | ").append(history.size()).append(" | ").append(c.processes).append(" | ")
                     .append(expected).append(" | ").append(verdict.equals(expected) ? "" : "**WRONG** ").append(verdict).append(", ")
@@ -121,9 +127,8 @@ public final class HistoryBenchmark {
                 + "`:fail`; the `-bad` ones have one stale read in the middle), measured by `scripts/run-history-benchmark.sh` on " + LocalDate.now()
                 + ", Java " + System.getProperty("java.version") + ". Checking time only (the file already read), median of "
                 + "5 runs (3 for 100k operations), one thread.\n\n"
-                + "Peer: " + (peerHere ? "`" + peer + "`, run on the same files in the same run (its own timing of the check). "
-                        + "The recorded peer is porcupine (Go, " + "built by hand from its repository with Debian's Go 1.19; it checks "
-                        + "key-value partitions on parallel goroutines); its driver is not part of this repository."
+                + "Peer: " + (peerHere ? Objects.requireNonNullElse(System.getenv(PEER_NAME), "`" + peer + "`")
+                        + ", run on the same files in the same run; its own timing of the check, median of the same number of runs."
                         : "**not available** in this run: set `" + PEER + "` to a checker command (see `HistoryBenchmark`).")
                 + "\n\n" + table + "\n" + END + "\n";
     }
