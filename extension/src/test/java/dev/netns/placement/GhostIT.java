@@ -27,9 +27,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** Ghosts: threads left in a closed topology are named, and their sockets never reach a later topology. */
+@Execution(value = ExecutionMode.SAME_THREAD, reason = "the first test counts the JVM's sinks, which the second one adds to")
 class GhostIT {
 
     private static Topology twoNamespaces() {
