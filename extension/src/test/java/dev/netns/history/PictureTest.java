@@ -41,7 +41,10 @@ class PictureTest {
         CheckResult result = Linearizability.check(history, Model.register());
         assertThat(result.linearizable()).isFalse();
         Path file = result.picture();
-        assertThat(file.getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "netns-junit", "histories"));
+        // the build sets the folder (into target/); without it, the temporary folder's netns-junit/histories
+        String configured = System.getProperty(Picture.DIRECTORY_PROPERTY);
+        assertThat(file.getParent()).isEqualTo(configured != null ? Path.of(configured)
+                : Path.of(System.getProperty("java.io.tmpdir"), "netns-junit", "histories"));
         assertThat(file.getFileName().toString()).endsWith("-not-linearizable.html");
         String html = picture(result);
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg", "</svg>", "NOT linearizable")
