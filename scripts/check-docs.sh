@@ -5,8 +5,9 @@
 #  2. builds a fresh user project from the snippets (the getting-started pom.xml and the tests of
 #     README and docs) and runs its tests on the machine's Maven (3.8) and on the newest Maven 3,
 #     with every JDK 17+ of the machine; on any of them, a native-access warning fails the check;
-#     the code fragments of the docs (lines of a test) compile as pasted into a test method
-#     (scripts/docs/compile-fragments.sh);
+#     the code fragments of the docs (lines or methods of a test, annotations of a test class)
+#     compile as pasted, and the annotation fragments' topologies start (scripts/docs/compile-fragments.sh);
+#     a Java block of README or docs that is no snippet (nor a recipe of step 5) fails the check;
 #  3. runs that project once more as the unprivileged user nobody, with the rootless launcher and
 #     the Surefire lines of docs/rootless.md (only the test JVM gets a user namespace);
 #  4. checks the logging configuration of docs/troubleshooting.md: netns-junit's INFO lines show
@@ -24,6 +25,16 @@ chmod 755 "$work"
 [ -n "${KEEP_DOCS_WORK:-}" ] && echo "keeping $work" || trap 'rm -rf "$work"' EXIT
 snippets="$work/snippets"
 awk -v out="$snippets" -f scripts/docs/snippets.awk README.md docs/*.md
+# every Java block a user copies is a snippet (built or compiled below), or a recipe of
+# docs/java-in-topology.md (the samples' own lines, checked next)
+unmarked=$(awk 'FNR == 1 { previous = "" }
+  /^```java/ && previous !~ /^<!-- snippet: / { print FILENAME ":" FNR }
+  /[^[:space:]]/ { previous = $0 }' README.md $(ls docs/*.md | grep -v '^docs/java-in-topology.md$'))
+if [ -n "$unmarked" ]; then
+  echo "FAILED: these Java blocks are no snippet, so nothing compiles them (mark them <!-- snippet: NAME -->):" >&2
+  echo "$unmarked" >&2
+  exit 1
+fi
 # the recipes of docs/java-in-topology.md are lines of the samples (their tests run with the samples)
 scripts/check-recipes.sh
 summary=()
@@ -89,12 +100,18 @@ for maven in "${mavens[@]}"; do
   done
 done
 
-echo "== the code fragments of the docs, pasted into a test method"
+echo "== the code fragments of the docs, pasted into a test method or class (those that declare a topology run)"
 first_project=$(ls -d "$work"/project-* | head -1)
 (cd "$first_project" && JAVA_HOME="${jdks[0]}" "${mavens[0]}" -B -ntp -q -Dstyle.color=never \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$work/test.classpath" > "$work/classpath.log" 2>&1) || { cat "$work/classpath.log" >&2; fail "classpath of the project"; }
-if compiled=$(PATH="${jdks[0]}/bin:$PATH" scripts/docs/compile-fragments.sh "$snippets" "$work/test.classpath" "$work/fragments" 2>&1); then
+# the JUnit console launcher of the JUnit the getting-started pom names
+junit_version=$(awk '/<artifactId>junit-jupiter<\/artifactId>/ { found = 1; next }
+  found && /<version>/ { gsub(/.*<version>|<\/version>.*/, ""); print; exit }' "$snippets/project/pom.xml")
+(cd "$work" && mvn -B -ntp -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+  -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_version" -DoutputDirectory="$work")
+console="$work/junit-platform-console-standalone-$junit_version.jar"
+if compiled=$(PATH="${jdks[0]}/bin:$PATH" scripts/docs/compile-fragments.sh "$snippets" "$work/test.classpath" "$work/fragments" "$console" 2>&1); then
   summary+=("$compiled"); echo "$compiled"
 else
   echo "$compiled" >&2
