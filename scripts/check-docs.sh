@@ -9,7 +9,8 @@
 #     compile as pasted, and the annotation fragments' topologies start (scripts/docs/compile-fragments.sh);
 #     a Java block of README or docs that is no snippet (nor a recipe of step 5) fails the check;
 #  3. runs that project once more as the unprivileged user nobody, with the rootless launcher and
-#     the Surefire lines of docs/rootless.md (only the test JVM gets a user namespace);
+#     the Surefire lines of docs/rootless.md (only the test JVM gets a user namespace), and the
+#     IDE recipe of docs/rootless.md (a JVM with the test class path, in a user namespace) as nobody;
 #  4. checks the logging configuration of docs/troubleshooting.md: netns-junit's INFO lines show
 #     without it and are gone with it;
 #  5. checks that the recipes of docs/java-in-topology.md are the samples' code (scripts/check-recipes.sh),
@@ -56,14 +57,8 @@ fi
 tar xzf "$work/apache-maven-$newest_maven-bin.tar.gz" -C "$work"
 mavens=("$(command -v mvn)" "$work/apache-maven-$newest_maven/bin/mvn")
 
-jdks=()
-for candidate in /usr/lib/jvm/*; do
-  [ -x "$candidate/bin/javac" ] || continue
-  [ -L "$candidate" ] && continue
-  feature=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
-  [ "${feature:-0}" -ge 17 ] 2>/dev/null && jdks+=("$candidate")
-done
-[ "${#jdks[@]}" -gt 0 ] || { echo "no JDK 17+ found under /usr/lib/jvm" >&2; exit 1; }
+jdk_list=$(scripts/jdks.sh)
+mapfile -t jdks <<< "$jdk_list"
 
 expected_tests=$(grep -rho '@Test\b' "$snippets/project/src" | wc -l)
 
@@ -146,6 +141,24 @@ setpriv --reuid=65534 --regid=65534 --clear-groups -- env -u MAVEN_OPTS HOME="$w
   bash -c "cd '$rootless' && mvn -B -ntp -Dmaven.repo.local='$work/nobody/repository' -Djava.io.tmpdir='$work/nobody/tmp' test" \
   > "$work/rootless.log" 2>&1 || status=$?
 check_build "Maven (machine's) as nobody, rootless launcher" "$status" "$work/rootless.log" "$rootless"
+
+echo "== the IDE recipe of docs/rootless.md: the JVM an IDE starts, by hand, as nobody"
+grep -qF "junit-platform-console-standalone:$junit_version " "$snippets/rootless/ide.sh" \
+  || fail "rootless/ide.sh: the console launcher is not of the JUnit the pom names ($junit_version)"
+status=0
+setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME="$work/nobody" \
+  MAVEN_OPTS="-Dmaven.repo.local=$work/nobody/repository" \
+  bash -c "cd '$rootless' && bash -euo pipefail '$snippets/rootless/ide.sh'" > "$work/ide.log" 2>&1 || status=$?
+if [ "$status" -ne 0 ] || ! grep -qE '\[ +[1-9][0-9]* tests successful' "$work/ide.log" \
+    || ! grep -qE '\[ +0 tests failed' "$work/ide.log"; then
+  tail -40 "$work/ide.log" >&2
+  fail "the IDE recipe of docs/rootless.md, as nobody (exit $status)"
+elif grep -qiE 'restricted method|enable-native-access' "$work/ide.log"; then
+  fail "the IDE recipe of docs/rootless.md: the JVM warned about native access"
+else
+  summary+=("IDE recipe (console launcher in a user namespace) as nobody: $(sed -n 's/^\[ *\([0-9]*\) tests successful.*/\1/p' "$work/ide.log") tests passed")
+  echo "${summary[-1]}"
+fi
 
 echo "== logging: netns-junit's INFO lines, and the documented configuration that quiets them"
 for variant in loud quiet; do
