@@ -26,6 +26,7 @@ public final class Benchmarks {
     private final List<String[]> rows = new ArrayList<>();
     private List<ImpairmentAccuracy.Row> accuracy = List.of();
     private List<ShaperThroughput.Row> throughput = List.of();
+    private List<ChildJvmStart.Row> childJvms = List.of();
     private List<PeerShapes.Row> peers = List.of();
 
     private Benchmarks() {
@@ -122,6 +123,7 @@ public final class Benchmarks {
 
         accuracy = ImpairmentAccuracy.measure(scale);
         throughput = ShaperThroughput.measure(scale);
+        childJvms = ChildJvmStart.measure(scale);
 
         Stats withTopology = Timer.measure(1, classes, () -> runClass(PairTopologyTests.class));
         Stats plain = Timer.measure(1, classes, () -> runClass(PlainTests.class));
@@ -231,6 +233,9 @@ public final class Benchmarks {
         text.append("\n## Impaired links at line rate\n\n")
             .append(ShaperThroughput.DESCRIPTION).append("\n\n")
             .append(ShaperThroughput.table(throughput));
+        text.append("\n## Child JVMs\n\n")
+            .append(ChildJvmStart.DESCRIPTION).append("\n\n")
+            .append(ChildJvmStart.table(childJvms));
         text.append("""
 
                 ## What is measured

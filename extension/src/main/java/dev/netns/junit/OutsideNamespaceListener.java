@@ -2,6 +2,7 @@ package dev.netns.junit;
 
 import dev.netns.internal.placement.GhostPolicy;
 import dev.netns.internal.placement.OutsideNamespace;
+import dev.netns.internal.program.ClassDataArchives;
 import java.util.Locale;
 import org.junit.platform.engine.ConfigurationParameters;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -17,7 +18,8 @@ import org.junit.platform.launcher.TestPlan;
  * <p>Configuration parameters (or system properties): {@value #OUTSIDE} = {@code empty} (the
  * default) or {@code machine} (the JVM stays in the machine's namespace: for suites that also use
  * the machine's own network, e.g. Testcontainers or a database on localhost; escapes are then not
- * caught); {@value GhostPolicy#PROPERTY} = {@code report} (default) or {@code fail}.
+ * caught); {@value GhostPolicy#PROPERTY} = {@code report} (default) or {@code fail};
+ * {@value ClassDataArchives#PROPERTY} = {@code on} (default) or {@code off}.
  */
 public class OutsideNamespaceListener implements TestExecutionListener {
 
@@ -32,6 +34,7 @@ public class OutsideNamespaceListener implements TestExecutionListener {
     public void testPlanExecutionStarted(TestPlan testPlan) {
         ConfigurationParameters parameters = testPlan.getConfigurationParameters();
         parameters.get(GhostPolicy.PROPERTY).ifPresent(GhostPolicy::configure);
+        parameters.get(ClassDataArchives.PROPERTY).ifPresent(ClassDataArchives::configure);
         String outside = parameters.get(OUTSIDE).orElse("empty").strip().toLowerCase(Locale.ROOT);
         switch (outside) {
             case "empty" -> OutsideNamespace.moveCallingThread();

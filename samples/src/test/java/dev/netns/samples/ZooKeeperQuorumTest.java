@@ -113,6 +113,7 @@ class ZooKeeperQuorumTest {
         for (int id = 1; id <= 3; id++) {
             childJvms.add(net.namespace("z" + id).java(QuorumPeerMain.class, config(id).toString())
                     .jvmOptions("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                    .systemProperty("zookeeper.fastleader.maxNotificationInterval", "200")
                     .start());
         }
         for (Program node : childJvms) {

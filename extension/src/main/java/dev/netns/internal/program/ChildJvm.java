@@ -94,14 +94,30 @@ final class ChildJvm {
         }
     }
 
-    /** The whole command line. */
+    /** How the next start goes: with the run's class-data-sharing archive of this kind of child, or training it. */
+    ClassDataArchives.Launch launch() {
+        return ClassDataArchives.ofRun().launch(javaBinary, classPath, options, mainClass);
+    }
+
+    /** A training child of {@code launch} exited with {@code exitCode}. */
+    void exited(ClassDataArchives.Launch launch, int exitCode) {
+        ClassDataArchives.ofRun().trained(javaBinary, classPath, options, mainClass, launch, exitCode);
+    }
+
+    /** The whole command line, as the user wrote it. */
     List<String> argv() {
+        return argv(ClassDataArchives.Launch.plain(classPath));
+    }
+
+    /** The whole command line for {@code launch}: its options first, so that the user's own come after. */
+    List<String> argv(ClassDataArchives.Launch launch) {
         List<String> argv = new ArrayList<>();
         argv.add(javaBinary);
+        argv.addAll(launch.options());
         argv.addAll(options);
         properties.forEach((name, value) -> argv.add("-D" + name + "=" + value));
         argv.add("-cp");
-        argv.add(classPath);
+        argv.add(launch.classPath());
         argv.add(mainClass);
         argv.addAll(args);
         return argv;

@@ -121,15 +121,33 @@ public final class CommandBuilder implements Command {
 
     @Override
     public ExecResult exec() {
-        return runner.run(spec());
+        if (jvm == null) {
+            return runner.run(spec(argv));
+        }
+        return startJvm().waitFor(timeout);
     }
 
     @Override
     public Program start() {
-        return runner.start(spec());
+        return jvm == null ? runner.start(spec(argv)) : startJvm();
     }
 
-    private CommandSpec spec() {
-        return new CommandSpec(jvm == null ? argv : jvm.argv(), environment, directory, inputBytes, inputFile, timeout);
+    private RunningProgram startJvm() {
+        ClassDataArchives.Launch launch = jvm.launch();
+        RunningProgram program;
+        try {
+            program = runner.start(spec(jvm.argv(launch)));
+        } catch (RuntimeException e) {
+            jvm.exited(launch, -1);
+            throw e;
+        }
+        if (launch.trains()) {
+            program.whenFinished(exitCode -> jvm.exited(launch, exitCode));
+        }
+        return program;
+    }
+
+    private CommandSpec spec(List<String> command) {
+        return new CommandSpec(command, environment, directory, inputBytes, inputFile, timeout);
     }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -32,6 +33,7 @@ public final class RunningProgram implements Program {
     private final ProgramRunner runner;
     private ExecResult result;
     private volatile boolean paused;
+    private IntConsumer whenFinished;
 
     RunningProgram(CommandSpec spec, String namespace, NamespaceThread thread, Process process, OutputFile stdout,
             OutputFile stderr, Runnable onFinish, ProgramRunner runner) {
@@ -200,6 +202,15 @@ public final class RunningProgram implements Program {
         stop();
     }
 
+    /** Calls {@code listener} with the exit code once the program has ended and been waited for. */
+    synchronized void whenFinished(IntConsumer listener) {
+        if (result != null) {
+            listener.accept(result.exitCode());
+        } else {
+            whenFinished = listener;
+        }
+    }
+
     /** Sends SIGKILL to the program and its children without waiting (teardown signals all first). */
     void sendKill() {
         killTree(Libc.SIGKILL);
@@ -223,6 +234,9 @@ public final class RunningProgram implements Program {
         stderr.close();
         result = new ExecResult(spec.argv(), process.exitValue(), stdout.text(), stderr.text(), timedOut);
         onFinish.run();
+        if (whenFinished != null) {
+            whenFinished.accept(process.exitValue());
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
