@@ -9,14 +9,8 @@ junit_versions=(${JUNIT_VERSIONS:-5.13.4 5.14.4 6.1.3})
 version=$(sed -n "s:.*<version>\(.*\)</version>.*:\1:p" pom.xml | head -1)
 mvn -B -ntp -q install -DskipTests -pl extension -am
 
-jdks=()
-for candidate in /usr/lib/jvm/*; do
-  [ -x "$candidate/bin/javac" ] || continue
-  [ -L "$candidate" ] && continue
-  feature=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
-  [ "${feature:-0}" -ge 17 ] 2>/dev/null && jdks+=("$candidate")
-done
-[ "${#jdks[@]}" -gt 0 ] || { echo "no JDK 17+ found under /usr/lib/jvm" >&2; exit 1; }
+jdk_list=$(scripts/jdks.sh)
+mapfile -t jdks <<< "$jdk_list"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

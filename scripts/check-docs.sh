@@ -5,10 +5,12 @@
 #  2. builds a fresh user project from the snippets (the getting-started pom.xml and the tests of
 #     README and docs) and runs its tests on the machine's Maven (3.8) and on the newest Maven 3,
 #     with every JDK 17+ of the machine; on any of them, a native-access warning fails the check;
-#     the code fragments of the docs (lines of a test) compile as pasted into a test method
-#     (scripts/docs/compile-fragments.sh);
+#     the code fragments of the docs (lines or methods of a test, annotations of a test class)
+#     compile as pasted, and the annotation fragments' topologies start (scripts/docs/compile-fragments.sh);
+#     a Java block of README or docs that is no snippet (nor a recipe of step 5) fails the check;
 #  3. runs that project once more as the unprivileged user nobody, with the rootless launcher and
-#     the Surefire lines of docs/rootless.md (only the test JVM gets a user namespace);
+#     the Surefire lines of docs/rootless.md (only the test JVM gets a user namespace), and the
+#     IDE recipe of docs/rootless.md (a JVM with the test class path, in a user namespace) as nobody;
 #  4. checks the logging configuration of docs/troubleshooting.md: netns-junit's INFO lines show
 #     without it and are gone with it;
 #  5. checks that the recipes of docs/java-in-topology.md are the samples' code (scripts/check-recipes.sh),
@@ -24,6 +26,16 @@ chmod 755 "$work"
 [ -n "${KEEP_DOCS_WORK:-}" ] && echo "keeping $work" || trap 'rm -rf "$work"' EXIT
 snippets="$work/snippets"
 awk -v out="$snippets" -f scripts/docs/snippets.awk README.md docs/*.md
+# every Java block a user copies is a snippet (built or compiled below), or a recipe of
+# docs/java-in-topology.md (the samples' own lines, checked next)
+unmarked=$(awk 'FNR == 1 { previous = "" }
+  /^```java/ && previous !~ /^<!-- snippet: / { print FILENAME ":" FNR }
+  /[^[:space:]]/ { previous = $0 }' README.md $(ls docs/*.md | grep -v '^docs/java-in-topology.md$'))
+if [ -n "$unmarked" ]; then
+  echo "FAILED: these Java blocks are no snippet, so nothing compiles them (mark them <!-- snippet: NAME -->):" >&2
+  echo "$unmarked" >&2
+  exit 1
+fi
 # the recipes of docs/java-in-topology.md are lines of the samples (their tests run with the samples)
 scripts/check-recipes.sh
 summary=()
@@ -45,14 +57,8 @@ fi
 tar xzf "$work/apache-maven-$newest_maven-bin.tar.gz" -C "$work"
 mavens=("$(command -v mvn)" "$work/apache-maven-$newest_maven/bin/mvn")
 
-jdks=()
-for candidate in /usr/lib/jvm/*; do
-  [ -x "$candidate/bin/javac" ] || continue
-  [ -L "$candidate" ] && continue
-  feature=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
-  [ "${feature:-0}" -ge 17 ] 2>/dev/null && jdks+=("$candidate")
-done
-[ "${#jdks[@]}" -gt 0 ] || { echo "no JDK 17+ found under /usr/lib/jvm" >&2; exit 1; }
+jdk_list=$(scripts/jdks.sh)
+mapfile -t jdks <<< "$jdk_list"
 
 expected_tests=$(grep -rho '@Test\b' "$snippets/project/src" | wc -l)
 
@@ -89,12 +95,18 @@ for maven in "${mavens[@]}"; do
   done
 done
 
-echo "== the code fragments of the docs, pasted into a test method"
+echo "== the code fragments of the docs, pasted into a test method or class (those that declare a topology run)"
 first_project=$(ls -d "$work"/project-* | head -1)
 (cd "$first_project" && JAVA_HOME="${jdks[0]}" "${mavens[0]}" -B -ntp -q -Dstyle.color=never \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$work/test.classpath" > "$work/classpath.log" 2>&1) || { cat "$work/classpath.log" >&2; fail "classpath of the project"; }
-if compiled=$(PATH="${jdks[0]}/bin:$PATH" scripts/docs/compile-fragments.sh "$snippets" "$work/test.classpath" "$work/fragments" 2>&1); then
+# the JUnit console launcher of the JUnit the getting-started pom names
+junit_version=$(awk '/<artifactId>junit-jupiter<\/artifactId>/ { found = 1; next }
+  found && /<version>/ { gsub(/.*<version>|<\/version>.*/, ""); print; exit }' "$snippets/project/pom.xml")
+(cd "$work" && mvn -B -ntp -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+  -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_version" -DoutputDirectory="$work")
+console="$work/junit-platform-console-standalone-$junit_version.jar"
+if compiled=$(PATH="${jdks[0]}/bin:$PATH" scripts/docs/compile-fragments.sh "$snippets" "$work/test.classpath" "$work/fragments" "$console" 2>&1); then
   summary+=("$compiled"); echo "$compiled"
 else
   echo "$compiled" >&2
@@ -129,6 +141,24 @@ setpriv --reuid=65534 --regid=65534 --clear-groups -- env -u MAVEN_OPTS HOME="$w
   bash -c "cd '$rootless' && mvn -B -ntp -Dmaven.repo.local='$work/nobody/repository' -Djava.io.tmpdir='$work/nobody/tmp' test" \
   > "$work/rootless.log" 2>&1 || status=$?
 check_build "Maven (machine's) as nobody, rootless launcher" "$status" "$work/rootless.log" "$rootless"
+
+echo "== the IDE recipe of docs/rootless.md: the JVM an IDE starts, by hand, as nobody"
+grep -qF "junit-platform-console-standalone:$junit_version " "$snippets/rootless/ide.sh" \
+  || fail "rootless/ide.sh: the console launcher is not of the JUnit the pom names ($junit_version)"
+status=0
+setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME="$work/nobody" \
+  MAVEN_OPTS="-Dmaven.repo.local=$work/nobody/repository" \
+  bash -c "cd '$rootless' && bash -euo pipefail '$snippets/rootless/ide.sh'" > "$work/ide.log" 2>&1 || status=$?
+if [ "$status" -ne 0 ] || ! grep -qE '\[ +[1-9][0-9]* tests successful' "$work/ide.log" \
+    || ! grep -qE '\[ +0 tests failed' "$work/ide.log"; then
+  tail -40 "$work/ide.log" >&2
+  fail "the IDE recipe of docs/rootless.md, as nobody (exit $status)"
+elif grep -qiE 'restricted method|enable-native-access' "$work/ide.log"; then
+  fail "the IDE recipe of docs/rootless.md: the JVM warned about native access"
+else
+  summary+=("IDE recipe (console launcher in a user namespace) as nobody: $(sed -n 's/^\[ *\([0-9]*\) tests successful.*/\1/p' "$work/ide.log") tests passed")
+  echo "${summary[-1]}"
+fi
 
 echo "== logging: netns-junit's INFO lines, and the documented configuration that quiets them"
 for variant in loud quiet; do
