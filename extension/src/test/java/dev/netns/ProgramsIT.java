@@ -132,6 +132,29 @@ class ProgramsIT {
     }
 
     @Test
+    void inputBytesLeaveNoThreadOfTheJvmInTheNamespace() throws IOException {
+        long before = threadsOfThisJvmIn(red);
+        ExecResult result = red.command("cat").input("fed\n".getBytes(StandardCharsets.UTF_8)).exec();
+        assertThat(result.stdout()).isEqualTo("fed\n");
+        // a ProcessBuilder started there would leave the JDK's "process reaper" thread in red, past the topology
+        assertThat(threadsOfThisJvmIn(red)).isEqualTo(before);
+    }
+
+    /** Threads of this JVM whose network namespace is {@code ns}'s. */
+    private static long threadsOfThisJvmIn(NetNs ns) throws IOException {
+        Path namespace = Files.readSymbolicLink(ns.path());
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            return tasks.filter(task -> {
+                try {
+                    return Files.readSymbolicLink(task.resolve("ns/net")).equals(namespace);
+                } catch (IOException ended) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    @Test
     void inputLargerThanAPipeDoesNotBlockAProgramThatIgnoresIt() {
         byte[] big = new byte[1 << 20];
         ExecResult result = red.command("true").input(big).timeout(Duration.ofSeconds(5)).exec();

@@ -1,6 +1,7 @@
 package dev.netns.internal.program;
 
 import dev.netns.internal.namespace.Reaper;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -182,7 +183,7 @@ public final class ClassDataArchives {
         List<String> entries = new ArrayList<>();
         long[] budget = {MAX_FOLDER_BYTES};
         int index = 0;
-        for (String entry : classPath.split(java.io.File.pathSeparator, -1)) {
+        for (String entry : classPath.split(File.pathSeparator, -1)) {
             Path path = Path.of(entry.isEmpty() ? "." : entry);
             if (Files.isDirectory(path)) {
                 Path jar = files.resolve("cds-" + key + "-" + index++ + ".jar");
@@ -192,7 +193,7 @@ public final class ClassDataArchives {
                 entries.add(entry);
             }
         }
-        return String.join(java.io.File.pathSeparator, entries);
+        return String.join(File.pathSeparator, entries);
     }
 
     private static void jar(Path folder, Path jar, long[] budget) throws IOException {
@@ -202,7 +203,7 @@ public final class ClassDataArchives {
                 if (path.equals(folder)) {
                     continue;
                 }
-                String name = folder.relativize(path).toString().replace(java.io.File.separatorChar, '/');
+                String name = folder.relativize(path).toString().replace(File.separatorChar, '/');
                 boolean directory = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
                 if (!directory && !Files.isRegularFile(path)) {
                     continue;

@@ -53,8 +53,7 @@ public final class ProgramRunner {
             stderr = OutputFile.create("stderr");
             OutputFile out = stdout;
             OutputFile err = stderr;
-            // bytes for standard input need a pipe the JVM writes to: ProcessBuilder has it
-            Process process = spec.inputBytes() == null && Spawner.available()
+            Process process = Spawner.available()
                     ? namespace.run(() -> Spawner.start(spec, out, err, cgroup.get(), namespace.tid()))
                     : namespace.run(() -> startContainedAfterwards(spec, out, err));
             out.started();
@@ -64,7 +63,7 @@ public final class ProgramRunner {
                     () -> running.remove(self[0]), this);
             self[0] = program;
             running.add(program);
-            if (spec.inputBytes() != null) {
+            if (spec.inputBytes() != null && !(process instanceof SpawnedProcess)) {
                 feed(process, spec.inputBytes());
             }
             return program;
