@@ -1,0 +1,25 @@
+package dev.netns;
+
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A JVM for {@link ExecCloseRaceIT} to kill with {@code -9}: runs the exec/close race round
+ * after round, its programs named {@code sleep PREFIX<round>}.
+ */
+public final class ExecCloseRaceVictim {
+
+    private ExecCloseRaceVictim() {
+    }
+
+    /** Loops until killed; {@code args[0]} is the prefix of its programs' argument. */
+    public static void main(String[] args) throws Exception {
+        Random random = new Random();
+        AtomicInteger started = new AtomicInteger();
+        System.out.println("READY");
+        System.out.flush();
+        for (int round = 0; ; round++) {
+            ExecCloseRaceIT.race(args[0] + String.format("%04d", round), random.nextInt(2_000_000), started);
+        }
+    }
+}
