@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ExecCloseRaceIT {
 
     private static final int ROUNDS = 300;
-    private static final int KILLED_JVMS = 8;
+    private static final int KILLED_JVMS = 10;
 
     @Test
     void noProgramStartedWhileTheTopologyClosesSurvivesClose() throws Exception {
@@ -66,8 +66,9 @@ class ExecCloseRaceIT {
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
             BufferedReader output = new BufferedReader(new InputStreamReader(victim.getInputStream()));
-            assertThat(output.readLine()).isEqualTo("READY");
-            Thread.sleep(100 + random.nextInt(900));
+            // the first round has run: the JVM is warm, the kill lands among starts and closes
+            assertThat(output.readLine()).isEqualTo("RACING");
+            Thread.sleep(random.nextInt(400));
             seen += sleepersStartingWith(prefix).size();
             victim.destroyForcibly();
             assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -88,8 +89,8 @@ class ExecCloseRaceIT {
     }
 
     /**
-     * One round: two threads start programs (a plain {@code start} and a shell that leaves two
-     * children behind) while this thread closes the topology, {@code delayNanos} after the first
+     * One round: two threads start programs (a plain {@code start}, and a shell that leaves two
+     * children behind or one that left the namespace) while this thread closes the topology, {@code delayNanos} after the first
      * program started, so that close() meets starts in flight.
      */
     static void race(String marker, long delayNanos, AtomicInteger started) throws InterruptedException {
@@ -98,8 +99,10 @@ class ExecCloseRaceIT {
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch first = new CountDownLatch(1);
         Thread starter = racer(go, first, () -> red.start("sleep", marker), started);
-        Thread forker = racer(go, first, () -> red.exec(Duration.ofSeconds(10), "sh", "-c",
-                "sleep " + marker + " & sleep " + marker + " &"), started);
+        // a shell leaving two children, or one leaving a child that left the namespace and the session
+        String script = ThreadLocalRandom.current().nextBoolean() ? "sleep " + marker + " & sleep " + marker + " &"
+                : "(setsid unshare -n sleep " + marker + " &)";
+        Thread forker = racer(go, first, () -> red.exec(Duration.ofSeconds(10), "sh", "-c", script), started);
         go.countDown();
         first.await(10, TimeUnit.SECONDS);
         LockSupport.parkNanos(delayNanos);

@@ -16,10 +16,13 @@ public final class ExecCloseRaceVictim {
     public static void main(String[] args) throws Exception {
         Random random = new Random();
         AtomicInteger started = new AtomicInteger();
-        System.out.println("READY");
-        System.out.flush();
         for (int round = 0; ; round++) {
-            ExecCloseRaceIT.race(args[0] + String.format("%04d", round), random.nextInt(2_000_000), started);
+            // closes up to 10 ms after the first start: several programs run, more are starting
+            ExecCloseRaceIT.race(args[0] + String.format("%04d", round), random.nextInt(10_000_000), started);
+            if (round == 0) {
+                System.out.println("RACING");
+                System.out.flush();
+            }
         }
     }
 }
