@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,8 +90,8 @@ class ExecCloseRaceIT {
     }
 
     /**
-     * One round: two threads start programs (a plain {@code start}, and a shell that leaves two
-     * children behind or one that left the namespace) while this thread closes the topology, {@code delayNanos} after the first
+     * One round: three threads start programs (a plain {@code start}; a shell that leaves two
+     * children behind or one that left the namespace; the latter with standard input from bytes) while this thread closes the topology, {@code delayNanos} after the first
      * program started, so that close() meets starts in flight.
      */
     static void race(String marker, long delayNanos, AtomicInteger started) throws InterruptedException {
@@ -103,12 +104,17 @@ class ExecCloseRaceIT {
         String script = ThreadLocalRandom.current().nextBoolean() ? "sleep " + marker + " & sleep " + marker + " &"
                 : "(setsid unshare -n sleep " + marker + " &)";
         Thread forker = racer(go, first, () -> red.exec(Duration.ofSeconds(10), "sh", "-c", script), started);
+        // standard input from bytes: a pipe the JVM writes to
+        Thread feeder = racer(go, first, () -> red.command("sh", "-c", "(setsid unshare -n sleep "
+                + marker + " &)").input("go\n".getBytes(StandardCharsets.US_ASCII)).timeout(Duration.ofSeconds(10))
+                .exec(), started);
         go.countDown();
         first.await(10, TimeUnit.SECONDS);
         LockSupport.parkNanos(delayNanos);
         net.close();
         starter.join();
         forker.join();
+        feeder.join();
     }
 
     /** Starts programs until the topology refuses them (at most 50). */

@@ -43,6 +43,16 @@ final class Spawner {
      */
     static SpawnedProcess start(CommandSpec spec, OutputFile stdout, OutputFile stderr, TopologyCgroup cgroup,
             long spawningTid) throws IOException {
+        return start(spec, stdout, stderr, cgroup, spawningTid, -1);
+    }
+
+    /**
+     * Starts {@code spec}'s program with standard input from {@code inputPipe} (the read end of a
+     * pipe of the JVM's, which the caller closes after the start), or as {@link #start} when it
+     * is -1.
+     */
+    static SpawnedProcess start(CommandSpec spec, OutputFile stdout, OutputFile stderr, TopologyCgroup cgroup,
+            long spawningTid, int inputPipe) throws IOException {
         SpawnGate gate = cgroup == null ? null : SpawnGate.create(cgroup, spawningTid);
         Memory actions = new Memory(OPAQUE_SIZE);
         Memory attributes = new Memory(OPAQUE_SIZE);
@@ -63,13 +73,22 @@ final class Spawner {
                         Libc.O_WRONLY | Libc.O_APPEND, 0), spec);
                 check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 2, stderr.appendPath(),
                         Libc.O_WRONLY | Libc.O_APPEND, 0), spec);
-                check(PosixSpawn.posix_spawn_file_actions_addclosefrom_np(actions, 3), spec);
+                if (inputPipe >= 0) {
+                    // kept as 3 past the closing and the gate, then made standard input
+                    check(PosixSpawn.posix_spawn_file_actions_adddup2(actions, inputPipe, 3), spec);
+                }
+                check(PosixSpawn.posix_spawn_file_actions_addclosefrom_np(actions, inputPipe >= 0 ? 4 : 3), spec);
                 if (gate != null) {
                     // waits here, before anything of the program runs, until it is in the topology's cgroup
                     check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, gate.path(), Libc.O_RDONLY, 0), spec);
                 }
-                String input = spec.inputFile() != null ? spec.inputFile().toString() : "/dev/null";
-                check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, input, Libc.O_RDONLY, 0), spec);
+                if (inputPipe >= 0) {
+                    check(PosixSpawn.posix_spawn_file_actions_adddup2(actions, 3, 0), spec);
+                    check(PosixSpawn.posix_spawn_file_actions_addclose(actions, 3), spec);
+                } else {
+                    String input = spec.inputFile() != null ? spec.inputFile().toString() : "/dev/null";
+                    check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, input, Libc.O_RDONLY, 0), spec);
+                }
                 if (spec.directory() != null) {
                     check(PosixSpawn.posix_spawn_file_actions_addchdir_np(actions, spec.directory().toString()), spec);
                 }
