@@ -2,6 +2,7 @@ package dev.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netns.internal.topology.StateReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +79,8 @@ public final class CaptureFullDiskBody {
                     .containsIgnoringCase("No space left on device");
             assertThat(warnings).as("the capture's warning in the log")
                     .anyMatch(warning -> warning.contains("stopped") && warning.contains("No space left on device"));
+            assertThat(StateReport.describe(net)).as("the report of a failed test")
+                    .containsPattern("capture: .*; stopped: .*No space left on device");
             assertThat(free).as("the folder is full").isLessThan(8 * 1024);
             int recorded = capture.packets().size();
             assertThat(recorded).as("what was recorded before the disk filled stays readable").isGreaterThan(100);

@@ -273,6 +273,11 @@ public final class PacketRecorder implements Capture {
         return droppedByLimit + droppedByKernel;
     }
 
+    /** Why the recording stopped before its close (a write error such as a full disk); empty while it records. */
+    public synchronized Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
     @Override
     public synchronized Path file() {
         if (!assembled) {
