@@ -102,7 +102,7 @@ public final class ProgramRunner {
      * Starts the program with a pipe on its standard input, then writes the bytes into it from a
      * daemon thread and closes it. {@link ProcessBuilder} would give the pipe too, but it cannot
      * hold the program before it runs: one that forked at once could leave the cgroup's reach
-     * (the exec/close race left such a program in 7 of 300 rounds).
+     * (the exec/close race left such a program in 7 and 8 of 300 rounds).
      */
     private Process startWithInputPipe(CommandSpec spec, OutputFile out, OutputFile err) throws Exception {
         int[] pipe = new int[2];
