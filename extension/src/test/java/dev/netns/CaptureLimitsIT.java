@@ -2,12 +2,17 @@ package dev.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** Captures are bounded, survive their cable being pulled out, and leave no file behind. */
+/**
+ * Captures are bounded (also when their file is deleted while they record), survive their cable
+ * being pulled out, and leave no file behind.
+ */
 @Isolated("sets the capture limit system property")
 class CaptureLimitsIT {
 
@@ -50,6 +55,48 @@ class CaptureLimitsIT {
         } finally {
             System.clearProperty("netns.capture.maxBytes");
         }
+    }
+
+    @Test
+    void aRecordingDeletedWhileItGrowsStillKeepsToItsLimit() throws Exception {
+        System.setProperty("netns.capture.maxBytes", Integer.toString(256 * 1024));
+        try (Topology net = pair()) {
+            NetNs red = net.namespace("red");
+            Capture capture = net.namespace("blue").capture("eth0");
+            String name = capture.file().getFileName().toString();
+            red.exec("ping", "-f", "-c", "200", "-s", "1000", "-q", "10.9.0.2");
+            try (Stream<Path> files = Files.list(capture.file().getParent())) {
+                for (Path file : files.filter(path -> path.getFileName().toString().startsWith(name)).toList()) {
+                    Files.delete(file);
+                }
+            }
+            red.exec("ping", "-f", "-c", "3000", "-s", "1000", "-q", "10.9.0.2");
+            long held = bytesOpen(name);
+            assertThat(held).as("bytes of the deleted recording the JVM still holds open")
+                    .isGreaterThan(64 * 1024).isLessThanOrEqualTo(256 * 1024 + 24);
+            assertThat(capture.dropped()).as("the flood went on past the limit").isGreaterThan(1000);
+            capture.close();
+            assertThat(bytesOpen(name)).as("bytes held open after the capture's close").isZero();
+        } finally {
+            System.clearProperty("netns.capture.maxBytes");
+        }
+    }
+
+    /** The size of every file this JVM has open whose name starts with {@code name}, deleted ones included. */
+    private static long bytesOpen(String name) throws IOException {
+        long bytes = 0;
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path descriptor : descriptors.toList()) {
+                try {
+                    if (Files.readSymbolicLink(descriptor).getFileName().toString().startsWith(name)) {
+                        bytes += Files.size(descriptor);
+                    }
+                } catch (IOException | RuntimeException closedMeanwhile) {
+                    // not ours
+                }
+            }
+        }
+        return bytes;
     }
 
     @Test

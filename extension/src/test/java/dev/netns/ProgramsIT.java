@@ -159,6 +159,8 @@ class ProgramsIT {
         byte[] big = new byte[1 << 20];
         ExecResult result = red.command("true").input(big).timeout(Duration.ofSeconds(5)).exec();
         assertThat(result.succeeded()).isTrue();
+        ExecResult read = red.command("wc", "-c").input(big).timeout(Duration.ofSeconds(10)).exec();
+        assertThat(read.stdout().strip()).as("every byte arrives, then the end of input").isEqualTo(Integer.toString(big.length));
     }
 
     @Test

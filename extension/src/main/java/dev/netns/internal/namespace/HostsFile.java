@@ -49,20 +49,61 @@ public final class HostsFile implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "no /etc/hosts on this machine: namespace names do not resolve in programs");
             return;
         }
-        Path file = null;
         try {
-            // the kernel bind-mounts only files of a real mount, so the text goes to a file of our private
-            // folder, which is deleted again at once: the mount keeps it alive, and nothing is left on disk
-            file = RunJournal.privateFile("hosts");
-            Files.writeString(file, text, StandardCharsets.UTF_8);
             Libc.unshare(Libc.CLONE_NEWNS);
             Libc.mount(null, "/", null, Libc.MS_REC | Libc.MS_PRIVATE, null);
-            Libc.mount(file.toString(), ETC_HOSTS.toString(), null, Libc.MS_BIND, null);
         } catch (KernelException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot give programs the topology's /etc/hosts ("
                     + Libc.describe(e.errno()) + "): namespace names do not resolve inside programs");
+            return;
+        }
+        try {
+            mountFromOwnTmpfs();
+        } catch (KernelException | IOException onOwnTmpfs) {
+            mountFromPrivateFolder(onOwnTmpfs);
+        }
+    }
+
+    /**
+     * The kernel bind-mounts only files of a real mount: the text goes to a tmpfs of its own,
+     * mounted for a moment in this thread's private mount namespace only, so it needs no disk at
+     * all (a disk filled by captures cannot break name resolution, and nothing is ever left on
+     * one). Once bind-mounted the tmpfs is detached: the mount over {@code /etc/hosts} keeps the
+     * file alive for exactly as long as the namespace's thread.
+     */
+    private void mountFromOwnTmpfs() throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        String staging = stagingFolder().toString();
+        Libc.mount("netns-junit-hosts", staging, "tmpfs", Libc.MS_NOSUID | Libc.MS_NODEV | Libc.MS_NOEXEC,
+                "size=" + (bytes.length + 65536) + ",mode=755");
+        try {
+            Path file = Path.of(staging, "hosts");
+            Files.write(file, bytes);
+            Libc.mount(file.toString(), ETC_HOSTS.toString(), null, Libc.MS_BIND, null);
+        } finally {
+            Libc.umount2(staging, Libc.MNT_DETACH);
+        }
+    }
+
+    /** Where the tmpfs is mounted for a moment: the run's private folder, else the temporary folder. */
+    private static Path stagingFolder() {
+        return Reaper.get().privateFolder().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** Where no tmpfs may be mounted: a file of the run's private folder, deleted again once mounted. */
+    private void mountFromPrivateFolder(Exception whyNotOwnTmpfs) {
+        Path file = null;
+        try {
+            file = RunJournal.privateFile("hosts");
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+            Libc.mount(file.toString(), ETC_HOSTS.toString(), null, Libc.MS_BIND, null);
+        } catch (KernelException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot give programs the topology's /etc/hosts ("
+                    + Libc.describe(e.errno()) + "; on a tmpfs of its own: " + whyNotOwnTmpfs.getMessage()
+                    + "): namespace names do not resolve inside programs");
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot write the topology's hosts file (" + e.getMessage()
+                    + "; on a tmpfs of its own: " + whyNotOwnTmpfs.getMessage()
                     + "): namespace names do not resolve inside programs");
         } finally {
             if (file != null) {

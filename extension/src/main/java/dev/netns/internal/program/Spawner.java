@@ -8,7 +8,6 @@ import dev.netns.internal.system.Libc;
 import dev.netns.internal.system.PosixSpawn;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,11 +15,9 @@ import java.util.TreeMap;
 /**
  * Starts a program with {@code posix_spawnp}: one {@code clone} and one {@code exec}, where
  * {@link ProcessBuilder} on Linux starts a helper that then starts the program (about 0.6 ms
- * against 1.2 ms here). The child gets standard input from {@code /dev/null}, a file or the
- * command's bytes (in a memory file: no pipe to feed, and no JDK process reaper thread born in
- * the namespace, where it would outlive the topology), appends its output to the given files, and
- * keeps no other descriptor of the JVM. Called on the namespace's thread, whose network (and
- * mount) namespace the child is born in.
+ * against 1.2 ms here). The child gets standard input from {@code /dev/null} or a file, appends
+ * its output to the given files, and keeps no other descriptor of the JVM. Called on the
+ * namespace's thread, whose network (and mount) namespace the child is born in.
  */
 final class Spawner {
 
@@ -46,33 +43,16 @@ final class Spawner {
      */
     static SpawnedProcess start(CommandSpec spec, OutputFile stdout, OutputFile stderr, TopologyCgroup cgroup,
             long spawningTid) throws IOException {
-        int inputBytes = spec.inputBytes() == null ? -1 : memoryFile(spec.inputBytes());
-        try {
-            return start(spec, stdout, stderr, cgroup, spawningTid, inputBytes);
-        } finally {
-            if (inputBytes >= 0) {
-                Libc.close(inputBytes);
-            }
-        }
+        return start(spec, stdout, stderr, cgroup, spawningTid, -1);
     }
 
-    /** A memory file holding {@code bytes}, for a child's standard input. */
-    private static int memoryFile(byte[] bytes) {
-        int fd = Libc.memfd_create("netns-junit-input", Libc.MFD_CLOEXEC);
-        try {
-            for (int written = 0; written < bytes.length; ) {
-                byte[] rest = written == 0 ? bytes : Arrays.copyOfRange(bytes, written, bytes.length);
-                written += (int) Libc.write(fd, rest, rest.length);
-            }
-            return fd;
-        } catch (RuntimeException e) {
-            Libc.close(fd);
-            throw e;
-        }
-    }
-
-    private static SpawnedProcess start(CommandSpec spec, OutputFile stdout, OutputFile stderr, TopologyCgroup cgroup,
-            long spawningTid, int inputBytes) throws IOException {
+    /**
+     * Starts {@code spec}'s program with standard input from {@code inputPipe} (the read end of a
+     * pipe of the JVM's, which the caller closes after the start), or as {@link #start} when it
+     * is -1.
+     */
+    static SpawnedProcess start(CommandSpec spec, OutputFile stdout, OutputFile stderr, TopologyCgroup cgroup,
+            long spawningTid, int inputPipe) throws IOException {
         SpawnGate gate = cgroup == null ? null : SpawnGate.create(cgroup, spawningTid);
         Memory actions = new Memory(OPAQUE_SIZE);
         Memory attributes = new Memory(OPAQUE_SIZE);
@@ -93,20 +73,21 @@ final class Spawner {
                         Libc.O_WRONLY | Libc.O_APPEND, 0), spec);
                 check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 2, stderr.appendPath(),
                         Libc.O_WRONLY | Libc.O_APPEND, 0), spec);
-                if (inputBytes >= 0) {
-                    // the memory file survives the closing as descriptor 3, to be opened afresh (offset 0) below
-                    check(PosixSpawn.posix_spawn_file_actions_adddup2(actions, inputBytes, 3), spec);
+                if (inputPipe >= 0) {
+                    // kept as 3 past the closing and the gate, then made standard input
+                    check(PosixSpawn.posix_spawn_file_actions_adddup2(actions, inputPipe, 3), spec);
                 }
-                check(PosixSpawn.posix_spawn_file_actions_addclosefrom_np(actions, inputBytes >= 0 ? 4 : 3), spec);
+                check(PosixSpawn.posix_spawn_file_actions_addclosefrom_np(actions, inputPipe >= 0 ? 4 : 3), spec);
                 if (gate != null) {
                     // waits here, before anything of the program runs, until it is in the topology's cgroup
                     check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, gate.path(), Libc.O_RDONLY, 0), spec);
                 }
-                String input = inputBytes >= 0 ? "/proc/self/fd/3"
-                        : spec.inputFile() != null ? spec.inputFile().toString() : "/dev/null";
-                check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, input, Libc.O_RDONLY, 0), spec);
-                if (inputBytes >= 0) {
+                if (inputPipe >= 0) {
+                    check(PosixSpawn.posix_spawn_file_actions_adddup2(actions, 3, 0), spec);
                     check(PosixSpawn.posix_spawn_file_actions_addclose(actions, 3), spec);
+                } else {
+                    String input = spec.inputFile() != null ? spec.inputFile().toString() : "/dev/null";
+                    check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, input, Libc.O_RDONLY, 0), spec);
                 }
                 if (spec.directory() != null) {
                     check(PosixSpawn.posix_spawn_file_actions_addchdir_np(actions, spec.directory().toString()), spec);

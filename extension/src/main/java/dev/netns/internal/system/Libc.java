@@ -34,6 +34,11 @@ public final class Libc {
     public static final long MS_BIND = 4096;
     public static final long MS_REC = 16384;
     public static final long MS_PRIVATE = 1 << 18;
+    public static final long MS_NOSUID = 2;
+    public static final long MS_NODEV = 4;
+    public static final long MS_NOEXEC = 8;
+    /** {@code umount2} flag: detach now, free once no longer used. */
+    public static final int MNT_DETACH = 2;
     public static final int CLONE_NEWNS = 0x00020000;
     public static final int MFD_CLOEXEC = 1;
     public static final int FALLOC_FL_KEEP_SIZE = 1;
@@ -99,6 +104,8 @@ public final class Libc {
         static native int if_nametoindex(String name);
 
         static native int mount(String source, String target, String filesystemType, long flags, String data) throws LastErrorException;
+
+        static native int umount2(String target, int flags) throws LastErrorException;
 
         static native String strerror(int errno);
 
@@ -228,6 +235,11 @@ public final class Libc {
     /** {@code mount(2)}; a failure throws {@link KernelException} with its errno. */
     public static int mount(String source, String target, String filesystemType, long flags, String data) {
         return checked("mount", () -> C.mount(source, target, filesystemType, flags, data));
+    }
+
+    /** {@code umount2(2)}; a failure throws {@link KernelException} with its errno. */
+    public static int umount2(String target, int flags) {
+        return checked("umount2", () -> C.umount2(target, flags));
     }
 
     /** {@code strerror(3)}. */

@@ -9,6 +9,7 @@ import dev.netns.Program;
 import dev.netns.Topology;
 import dev.netns.internal.program.RunningProgram;
 import dev.netns.internal.system.Tools;
+import dev.netns.internal.traffic.PacketRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,7 +69,12 @@ public final class StateReport {
     private static void captures(StringBuilder text, NamespaceHandle namespace) {
         for (Capture capture : namespace.captures()) {
             List<CapturedPacket> packets = capture.packets();
-            text.append("capture: ").append(capture.file()).append(" (").append(packets.size()).append(" packets)\n");
+            text.append("capture: ").append(capture.file()).append(" (").append(packets.size()).append(" packets, ")
+                    .append(capture.dropped()).append(" dropped");
+            if (capture instanceof PacketRecorder recorder) {
+                recorder.failure().ifPresent(failure -> text.append("; stopped: ").append(failure));
+            }
+            text.append(")\n");
             packets.subList(Math.max(0, packets.size() - 20), packets.size())
                     .forEach(packet -> text.append("  ").append(packet).append('\n'));
         }

@@ -237,19 +237,25 @@ public final class PacketRecorder implements Capture {
     /** Writes the pcap file: the header, then the older and the newer segment. */
     private synchronized void writeFile() throws IOException {
         Path next = Path.of(file + ".next");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(next))) {
-            ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
-                    .putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
-                    .putInt(SNAPLEN).putInt(LINKTYPE_ETHERNET);
-            out.write(header.array());
-            for (Segment segment : new Segment[] {older, current}) {
-                if (segment != null) {
-                    segment.out.flush();
-                    Files.copy(segment.path, out);
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(next))) {
+                ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
+                        .putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
+                        .putInt(SNAPLEN).putInt(LINKTYPE_ETHERNET);
+                out.write(header.array());
+                for (Segment segment : new Segment[] {older, current}) {
+                    if (segment != null) {
+                        segment.out.flush();
+                        Files.copy(segment.path, out);
+                    }
                 }
             }
+            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // a full disk: the half-written copy goes, the last complete file stays
+            Files.deleteIfExists(next);
+            throw e;
         }
-        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override
@@ -265,6 +271,11 @@ public final class PacketRecorder implements Capture {
     @Override
     public synchronized long dropped() {
         return droppedByLimit + droppedByKernel;
+    }
+
+    /** Why the recording stopped before its close (a write error such as a full disk); empty while it records. */
+    public synchronized Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     @Override
