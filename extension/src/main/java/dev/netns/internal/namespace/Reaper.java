@@ -176,6 +176,31 @@ public final class Reaper {
         return cgroup == null ? Optional.empty() : Optional.ofNullable(cgroup.newTopology());
     }
 
+    /**
+     * A new PID namespace for one topology's processes, recorded in the run journal (so that a
+     * later run can kill its init should it outlive this JVM); empty where none can be made.
+     */
+    public Optional<TopologyPidNamespace> newTopologyPidNamespace() {
+        try {
+            TopologyPidNamespace namespace = TopologyPidNamespace.create();
+            if (journal != null) {
+                journal.recordInit('*', namespace.init());
+            }
+            return Optional.of(namespace);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "no PID namespace for a topology (" + e.getMessage() + "): its "
+                    + "teardown finds processes by their network namespace only");
+            return Optional.empty();
+        }
+    }
+
+    /** Records in the run journal that a topology's PID namespace is gone (its init reaped). */
+    public void pidNamespaceEnded(TopologyPidNamespace namespace) {
+        if (journal != null) {
+            journal.recordInit('/', namespace.init());
+        }
+    }
+
     /** The watchdog process, for tests. */
     public synchronized ProcessHandle process() {
         ensureWatchdog();
@@ -398,11 +423,22 @@ public final class Reaper {
                 targets.removeIf(target -> instance.owned.containsKey(target.inode()));
             }
         }
-        List<Long> victims = targets.isEmpty() ? List.of() : NamespaceProcesses.killVerified(targets, Duration.ofSeconds(2));
+        // first the PID namespaces: their inits take every process inside along
+        List<Long> inits = new java.util.ArrayList<>();
+        for (PidNamespaceInit init : census.deadInits()) {
+            if (init.killIfStillRunning()) {
+                inits.add(init.pid());
+            }
+        }
+        List<Long> victims = new java.util.ArrayList<>(inits);
+        if (!targets.isEmpty()) {
+            victims.addAll(NamespaceProcesses.killVerified(targets, Duration.ofSeconds(2)));
+        }
         RunStatistics.swept(victims.size() + inCgroups);
         if (!victims.isEmpty() || inCgroups > 0) {
             LOG.log(System.Logger.Level.INFO, "killed " + (victims.size() + inCgroups) + " processes left by dead "
-                    + "netns-junit runs: " + inCgroups + " in their cgroups, and " + victims);
+                    + "netns-junit runs: " + inCgroups + " in their cgroups, the inits " + inits + " of their PID "
+                    + "namespaces with everything inside, and " + victims.subList(inits.size(), victims.size()));
         }
         return victims;
     }

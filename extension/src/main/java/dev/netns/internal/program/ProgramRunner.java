@@ -5,6 +5,7 @@ import dev.netns.NetnsException;
 import dev.netns.internal.namespace.HomeNamespace;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.TopologyCgroup;
+import dev.netns.internal.namespace.TopologyPidNamespace;
 import dev.netns.internal.system.KernelException;
 import java.io.File;
 import java.io.IOException;
@@ -28,15 +29,19 @@ public final class ProgramRunner {
     private final String logicalName;
     private final Set<RunningProgram> running = ConcurrentHashMap.newKeySet();
     private final Supplier<TopologyCgroup> cgroup;
+    private final Supplier<TopologyPidNamespace> pids;
 
     /**
      * Runs programs on {@code namespace}'s thread; each goes into the cgroup {@code cgroup}
-     * gives at its start (null where the run has none; it throws once the topology is closed).
+     * gives at its start and is born in the PID namespace {@code pids} gives (each null where
+     * the topology has none; they throw once the topology is closed).
      */
-    public ProgramRunner(NamespaceThread namespace, String logicalName, Supplier<TopologyCgroup> cgroup) {
+    public ProgramRunner(NamespaceThread namespace, String logicalName, Supplier<TopologyCgroup> cgroup,
+            Supplier<TopologyPidNamespace> pids) {
         this.namespace = namespace;
         this.logicalName = logicalName;
         this.cgroup = cgroup;
+        this.pids = pids;
     }
 
     /** Runs a program and waits for it, killing it and its children past its timeout. */
@@ -53,10 +58,15 @@ public final class ProgramRunner {
             stderr = OutputFile.create("stderr");
             OutputFile out = stdout;
             OutputFile err = stderr;
-            // bytes for standard input need a pipe the JVM writes to: ProcessBuilder has it
-            Process process = spec.inputBytes() == null && Spawner.available()
-                    ? namespace.run(() -> Spawner.start(spec, out, err, cgroup.get(), namespace.tid()))
-                    : namespace.run(() -> startContainedAfterwards(spec, out, err));
+            Process process = namespace.run(() -> {
+                TopologyCgroup target = cgroup.get();
+                TopologyPidNamespace pidNamespace = pids.get();
+                // bytes for standard input need a pipe the JVM writes to (ProcessBuilder has it), except in
+                // a PID namespace, which ProcessBuilder cannot start a child in: there they go through a file
+                return Spawner.available() && (spec.inputBytes() == null || pidNamespace != null)
+                        ? Spawner.start(spec, out, err, target, namespace.tid(), pidNamespace)
+                        : startContainedAfterwards(spec, out, err, target);
+            });
             out.started();
             err.started();
             RunningProgram[] self = new RunningProgram[1];
@@ -64,7 +74,7 @@ public final class ProgramRunner {
                     () -> running.remove(self[0]), this);
             self[0] = program;
             running.add(program);
-            if (spec.inputBytes() != null) {
+            if (spec.inputBytes() != null && !(process instanceof SpawnedProcess)) {
                 feed(process, spec.inputBytes());
             }
             return program;
@@ -95,8 +105,8 @@ public final class ProgramRunner {
      * after its start (a program that forks in its first microseconds may leave a child outside,
      * which teardown then finds by its namespace).
      */
-    private Process startContainedAfterwards(CommandSpec spec, OutputFile out, OutputFile err) throws IOException {
-        TopologyCgroup target = cgroup.get();
+    private Process startContainedAfterwards(CommandSpec spec, OutputFile out, OutputFile err, TopologyCgroup target)
+            throws IOException {
         Process process = processBuilder(spec, out, err).start();
         if (target != null) {
             try {

@@ -34,6 +34,9 @@ public final class PosixSpawn {
     /** {@code posix_spawn_file_actions_addopen(3)}. */
     public static native int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, String path, int flags, int mode);
 
+    /** {@code posix_spawn_file_actions_adddup2(3)}. */
+    public static native int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+
     /** {@code posix_spawn_file_actions_addchdir_np(3)} (glibc 2.29). */
     public static native int posix_spawn_file_actions_addchdir_np(Pointer fileActions, String path);
 
