@@ -518,7 +518,7 @@ public final class RunningTopology implements AutoCloseable {
         }
         if (pids != null) {
             // the kernel kills everything in it; the programs this JVM started wait below to be reaped
-            killedAtTeardown += pids.kill();
+            pids.kill();
         }
         if (namespaces.values().stream().anyMatch(NamespaceHandle::mayHoldProcesses)) {
             for (NamespaceHandle namespace : namespaces.values()) {
