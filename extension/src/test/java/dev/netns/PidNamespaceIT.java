@@ -79,6 +79,22 @@ class PidNamespaceIT {
         escapeDiesWithTheJvm(ROOTLESS, List.of());
     }
 
+    @Test
+    void rootless_aProgramThatEscapesWhileTheTopologyClosesDoesNotSurvive() throws Exception {
+        String marker = "1012." + ThreadLocalRandom.current().nextInt(1, 1_000_000);
+        Process victim = victim(ROOTLESS, List.of(), marker, "race");
+        try {
+            String report = new String(victim.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(victim.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(report).as("the victim's report").contains("RACED");
+            assertThat(ContainmentIT.sleepers(marker)).as("programs that left by unshare -n while their topology "
+                    + "closed (20 rounds; %s)", report.strip()).isEmpty();
+        } finally {
+            victim.destroyForcibly();
+            killSleepers(marker);
+        }
+    }
+
     private static final List<String> ROOTLESS = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
             "--", "unshare", "--user", "--map-root-user", "--");
 

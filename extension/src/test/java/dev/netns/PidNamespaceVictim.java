@@ -14,9 +14,16 @@ public final class PidNamespaceVictim {
     private PidNamespaceVictim() {
     }
 
-    /** Arguments: the sleep's marker (its argument), then {@code close} or {@code crash}. */
+    /**
+     * Arguments: the sleep's marker (its argument), then {@code close}, {@code crash} or
+     * {@code race} (20 topologies, each closed while a program that escapes is being started).
+     */
     public static void main(String[] args) throws Exception {
         String marker = args[0];
+        if (args[1].equals("race")) {
+            race(marker);
+            return;
+        }
         Topology net = Topology.builder().namespace("red").start();
         NetNs red = net.namespace("red");
         // bytes for standard input still arrive (through a file, in a PID namespace)
@@ -43,5 +50,29 @@ public final class PidNamespaceVictim {
             return;
         }
         Thread.sleep(Duration.ofMinutes(10).toMillis());
+    }
+
+    private static void race(String marker) throws Exception {
+        int refused = 0;
+        for (int round = 0; round < 20; round++) {
+            Topology net = Topology.builder().namespace("red").start();
+            NetNs red = net.namespace("red");
+            red.exec("true");
+            boolean[] closedFirst = new boolean[1];
+            Thread racer = new Thread(() -> {
+                try {
+                    red.exec("sh", "-c", "(setsid unshare -n sleep " + marker + " &)");
+                } catch (NetnsException closedMeanwhile) {
+                    closedFirst[0] = true;
+                }
+            });
+            racer.start();
+            // from closing first to closing well after the escape (a start takes a few ms)
+            Thread.sleep(round * 3L);
+            net.close();
+            racer.join();
+            refused += closedFirst[0] ? 1 : 0;
+        }
+        System.out.println("RACED " + refused);
     }
 }
