@@ -215,9 +215,20 @@ public final class TopologyPidNamespace {
             // it ended already (a stopped or killed init): so did its namespace
         }
         Libc.close(lifeline);
-        Libc.close(namespaceFd);
         lifeline = -1;
-        namespaceFd = -1;
+    }
+
+    /** This JVM's descriptor of the namespace, for the watchdog to open; valid until {@link #release()}. */
+    public synchronized int fd() {
+        return namespaceFd;
+    }
+
+    /** Closes this JVM's descriptor of the namespace, once the watchdog let go of it. */
+    public synchronized void release() {
+        if (namespaceFd >= 0) {
+            Libc.close(namespaceFd);
+            namespaceFd = -1;
+        }
     }
 
     /**
