@@ -33,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  * the watchdog before this JVM lets go of it, so its inode number cannot be reused by someone
  * else while the watchdog still protects it.
  *
+ * <p>It also holds each topology's PID namespace (where there is one), whose init ends with
+ * the JVM by itself; should that init be stopped, the watchdog kills everything else inside
+ * from within ({@code kill -9 -1} in that namespace), naming no pid.
+ *
  * <p>In case the watchdog dies together with its JVM, each run also records what it owns in a
  * {@link RunJournal} it holds locked; a later run sweeps processes left inside the namespaces of
  * runs whose lock is free, and never those of live runs or of the machine's own namespace.
@@ -55,6 +59,7 @@ public final class Reaper {
      */
     static final String SCRIPT = """
             declare -A owned
+            declare -A pidns
             journal="$1"
             cgroup="$2"
             ulimit -n "$(ulimit -Hn)" 2>/dev/null
@@ -71,11 +76,26 @@ public final class Reaper {
                 -*) fd=${owned[${line:1}]:-}
                     if [ -n "$fd" ]; then exec {fd}<&-; fi
                     unset "owned[${line:1}]" ;;
+                \\**) inode=${line%% *}; inode=${inode:1}; file=${line#* }
+                    # a topology's PID namespace, never its own (nor the machine's): kill -1 there would hit everyone
+                    if exec {fd}<"$file"; then
+                      if [[ /proc/$$/fd/$fd -ef /proc/$$/ns/pid || /proc/$$/fd/$fd -ef /proc/1/ns/pid ]]; then
+                        exec {fd}<&-
+                      else pidns[$inode]=$fd; fi
+                    fi 2>/dev/null ;;
+                ~*) fd=${pidns[${line:1}]:-}
+                    if [ -n "$fd" ]; then exec {fd}<&-; fi
+                    unset "pidns[${line:1}]" ;;
                 \\?*) echo "${line:1}" ;;
               esac
             done
             # the whole run's cgroup at once, then what is outside it; the cgroup is removed once empty
             if [ -n "$cgroup" ] && [ -d "$cgroup" ]; then echo 1 > "$cgroup/cgroup.kill"; fi 2>/dev/null
+            # the PID namespaces' inits end with the JVM's pipe; should one be stopped, everything else
+            # inside is killed from within (kill -1 spares only that init): no pid is trusted
+            for fd in "${pidns[@]}"; do
+              nsenter --pid=/proc/$$/fd/$fd -- bash -c 'kill -9 -1' </dev/null
+            done >/dev/null 2>&1
             if [ ${#owned[@]} -gt 0 ]; then
               for attempt in $(seq 1 50); do
                 victims=()
@@ -104,6 +124,7 @@ public final class Reaper {
     private final RunJournal journal;
     private final RunCgroup cgroup;
     private final Map<Long, NamespaceThread> owned = new HashMap<>();
+    private final Map<Long, TopologyPidNamespace> ownedPidNamespaces = new HashMap<>();
     private Watchdog watchdog;
     private long sequence;
     private int replaced;
@@ -174,6 +195,47 @@ public final class Reaper {
     /** A new cgroup for one topology's processes; empty where this run has no cgroup. */
     public Optional<TopologyCgroup> newTopologyCgroup() {
         return cgroup == null ? Optional.empty() : Optional.ofNullable(cgroup.newTopology());
+    }
+
+    /**
+     * A new PID namespace for one topology's processes, recorded in the run journal (so that a
+     * later run can kill its init should it outlive this JVM); empty where none can be made.
+     */
+    public Optional<TopologyPidNamespace> newTopologyPidNamespace() {
+        try {
+            TopologyPidNamespace namespace = TopologyPidNamespace.create();
+            synchronized (this) {
+                ownedPidNamespaces.put(namespace.init().namespaceInode(), namespace);
+                if (journal != null) {
+                    journal.recordInit('*', namespace.init());
+                }
+                deliver(new StringBuilder(pidNamespaceLine(namespace)));
+            }
+            return Optional.of(namespace);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "no PID namespace for a topology (" + e.getMessage() + "): its "
+                    + "teardown finds processes by their network namespace only");
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Records that a topology's PID namespace is gone (its init reaped): the watchdog lets go of
+     * it, then this JVM does.
+     */
+    public synchronized void pidNamespaceEnded(TopologyPidNamespace namespace) {
+        ownedPidNamespaces.remove(namespace.init().namespaceInode());
+        deliver(new StringBuilder("~" + namespace.init().namespaceInode() + "\n"));
+        namespace.release();
+        if (journal != null) {
+            journal.recordInit('/', namespace.init());
+        }
+    }
+
+    /** Tells the watchdog to hold a PID namespace through this JVM's descriptor of it. */
+    private static String pidNamespaceLine(TopologyPidNamespace namespace) {
+        return "*" + namespace.init().namespaceInode() + " /proc/" + ProcessHandle.current().pid() + "/fd/"
+                + namespace.fd() + "\n";
     }
 
     /** The watchdog process, for tests. */
@@ -248,7 +310,8 @@ public final class Reaper {
     /** Stops the old watchdog, starts a new one and replays everything still owned to it. */
     private void replace(String why) {
         LOG.log(System.Logger.Level.WARNING, "replacing the netns-junit watchdog (pid " + watchdog.process.pid() + "): "
-                + why + "; the new one is told the " + owned.size() + " namespaces still owned");
+                + why + "; the new one is told the " + owned.size() + " namespaces still owned (and "
+                + ownedPidNamespaces.size() + " PID namespaces)");
         watchdog.process.destroyForcibly();
         replaced++;
         try {
@@ -260,6 +323,7 @@ public final class Reaper {
         }
         StringBuilder all = new StringBuilder();
         owned.values().forEach(namespace -> all.append(ownLine(namespace)));
+        ownedPidNamespaces.values().forEach(namespace -> all.append(pidNamespaceLine(namespace)));
         if (!watchdog.send(all, ++sequence, FIRST_ACK_TIMEOUT)) {
             LOG.log(System.Logger.Level.ERROR, "the new netns-junit watchdog does not answer either; programs "
                     + "left in namespaces of this run are only swept by the next run");
@@ -398,11 +462,22 @@ public final class Reaper {
                 targets.removeIf(target -> instance.owned.containsKey(target.inode()));
             }
         }
-        List<Long> victims = targets.isEmpty() ? List.of() : NamespaceProcesses.killVerified(targets, Duration.ofSeconds(2));
+        // first the PID namespaces: their inits take every process inside along
+        List<Long> inits = new java.util.ArrayList<>();
+        for (PidNamespaceInit init : census.deadInits()) {
+            if (init.killIfStillRunning()) {
+                inits.add(init.pid());
+            }
+        }
+        List<Long> victims = new java.util.ArrayList<>(inits);
+        if (!targets.isEmpty()) {
+            victims.addAll(NamespaceProcesses.killVerified(targets, Duration.ofSeconds(2)));
+        }
         RunStatistics.swept(victims.size() + inCgroups);
         if (!victims.isEmpty() || inCgroups > 0) {
             LOG.log(System.Logger.Level.INFO, "killed " + (victims.size() + inCgroups) + " processes left by dead "
-                    + "netns-junit runs: " + inCgroups + " in their cgroups, and " + victims);
+                    + "netns-junit runs: " + inCgroups + " in their cgroups, the inits " + inits + " of their PID "
+                    + "namespaces with everything inside, and " + victims.subList(inits.size(), victims.size()));
         }
         return victims;
     }

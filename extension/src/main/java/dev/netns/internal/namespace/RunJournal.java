@@ -137,10 +137,24 @@ public final class RunJournal {
     }
 
     /**
-     * The namespaces owned by live runs (by inode: never touched), those left by dead runs (whose
-     * journals are then deleted), and the ids of the dead runs (whose cgroups may be killed).
+     * Records that this run started ({@code *}) or reaped ({@code /}) the init of a topology's
+     * PID namespace.
      */
-    record Census(Set<Long> live, Set<NamespaceIdentity> dead, List<String> deadRuns) {
+    synchronized void recordInit(char change, PidNamespaceInit init) {
+        try {
+            channel.write(ByteBuffer.wrap((change + init.line() + "\n").getBytes(StandardCharsets.US_ASCII)));
+        } catch (IOException e) {
+            System.getLogger(RunJournal.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot write the run journal " + file + ": " + e);
+        }
+    }
+
+    /**
+     * The namespaces owned by live runs (by inode: never touched), those left by dead runs (whose
+     * journals are then deleted), the ids of the dead runs (whose cgroups may be killed), and the
+     * inits of PID namespaces the dead runs had not reaped.
+     */
+    record Census(Set<Long> live, Set<NamespaceIdentity> dead, List<String> deadRuns, Set<PidNamespaceInit> deadInits) {
     }
 
     /**
@@ -151,12 +165,13 @@ public final class RunJournal {
         Set<Long> live = new HashSet<>();
         Set<NamespaceIdentity> dead = new HashSet<>();
         List<String> deadRuns = new ArrayList<>();
+        Set<PidNamespaceInit> deadInits = new HashSet<>();
         List<Path> finished = new ArrayList<>();
         Path directory;
         try {
             directory = directory();
         } catch (IOException e) {
-            return new Census(live, dead, deadRuns);
+            return new Census(live, dead, deadRuns, deadInits);
         }
         try (DirectoryStream<Path> journals = Files.newDirectoryStream(directory, "run-*.journal")) {
             for (Path journal : journals) {
@@ -174,6 +189,7 @@ public final class RunJournal {
                     } else {
                         if (thisBoot(lines)) {
                             dead.addAll(owned);
+                            deadInits.addAll(replayInits(lines));
                             String name = journal.getFileName().toString();
                             deadRuns.add(name.substring("run-".length(), name.length() - ".journal".length()));
                         }
@@ -185,7 +201,7 @@ public final class RunJournal {
                 }
             }
         } catch (IOException e) {
-            return new Census(live, dead, deadRuns);
+            return new Census(live, dead, deadRuns, deadInits);
         }
         for (Path journal : finished) {
             try {
@@ -198,7 +214,7 @@ public final class RunJournal {
         }
         dead.removeIf(namespace -> live.contains(namespace.inode()));
         deleteStrayHostsFiles(directory);
-        return new Census(live, dead, deadRuns);
+        return new Census(live, dead, deadRuns, deadInits);
     }
 
     /** Whether a journal was written since this boot (cookies restart at boot). */
@@ -267,6 +283,23 @@ public final class RunJournal {
         } catch (OverlappingFileLockException ownJvm) {
             return null;
         }
+    }
+
+    /** The PID namespace inits a journal's lines started and did not reap ({@code *} and {@code /} lines). */
+    static Set<PidNamespaceInit> replayInits(List<String> lines) {
+        Set<PidNamespaceInit> running = new HashSet<>();
+        for (String line : lines) {
+            if (line.length() > 1 && (line.charAt(0) == '*' || line.charAt(0) == '/')) {
+                PidNamespaceInit.parse(line.substring(1)).ifPresent(init -> {
+                    if (line.charAt(0) == '*') {
+                        running.add(init);
+                    } else {
+                        running.remove(init);
+                    }
+                });
+            }
+        }
+        return running;
     }
 
     /** The namespaces still owned after a journal's lines (lines without a cookie prove nothing and are skipped). */

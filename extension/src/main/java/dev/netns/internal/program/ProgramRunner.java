@@ -5,13 +5,11 @@ import dev.netns.NetnsException;
 import dev.netns.internal.namespace.HomeNamespace;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.TopologyCgroup;
-import dev.netns.internal.system.Errno;
+import dev.netns.internal.namespace.TopologyPidNamespace;
 import dev.netns.internal.system.KernelException;
-import dev.netns.internal.system.Libc;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,15 +29,19 @@ public final class ProgramRunner {
     private final String logicalName;
     private final Set<RunningProgram> running = ConcurrentHashMap.newKeySet();
     private final Supplier<TopologyCgroup> cgroup;
+    private final Supplier<TopologyPidNamespace> pids;
 
     /**
      * Runs programs on {@code namespace}'s thread; each goes into the cgroup {@code cgroup}
-     * gives at its start (null where the run has none; it throws once the topology is closed).
+     * gives at its start and is born in the PID namespace {@code pids} gives (each null where
+     * the topology has none; they throw once the topology is closed).
      */
-    public ProgramRunner(NamespaceThread namespace, String logicalName, Supplier<TopologyCgroup> cgroup) {
+    public ProgramRunner(NamespaceThread namespace, String logicalName, Supplier<TopologyCgroup> cgroup,
+            Supplier<TopologyPidNamespace> pids) {
         this.namespace = namespace;
         this.logicalName = logicalName;
         this.cgroup = cgroup;
+        this.pids = pids;
     }
 
     /** Runs a program and waits for it, killing it and its children past its timeout. */
@@ -56,15 +58,16 @@ public final class ProgramRunner {
             stderr = OutputFile.create("stderr");
             OutputFile out = stdout;
             OutputFile err = stderr;
-            Process process;
-            if (!Spawner.available()) {
-                process = namespace.run(() -> startContainedAfterwards(spec, out, err));
-            } else if (spec.inputBytes() == null) {
-                process = namespace.run(() -> Spawner.start(spec, out, err, cgroup.get(), namespace.tid()));
-            } else {
-                // bytes for standard input: a pipe the JVM writes to, so the program still passes the gate
-                process = startWithInputPipe(spec, out, err);
-            }
+            Process process = namespace.run(() -> {
+                TopologyCgroup target = cgroup.get();
+                TopologyPidNamespace pidNamespace = pids.get();
+                // bytes for standard input go through a private file: the program passes the cgroup's gate
+                // (ProcessBuilder's pipe would put it in the cgroup only after its start) and may be born in a
+                // PID namespace, where ProcessBuilder cannot start a child
+                return Spawner.available()
+                        ? Spawner.start(spec, out, err, target, namespace.tid(), pidNamespace)
+                        : startContainedAfterwards(spec, out, err, target);
+            });
             out.started();
             err.started();
             RunningProgram[] self = new RunningProgram[1];
@@ -99,51 +102,6 @@ public final class ProgramRunner {
     }
 
     /**
-     * Starts the program with a pipe on its standard input, then writes the bytes into it from a
-     * daemon thread and closes it. {@link ProcessBuilder} would give the pipe too, but it cannot
-     * hold the program before it runs: one that forked at once could leave the cgroup's reach
-     * (the exec/close race left such a program in 7 and 8 of 300 rounds).
-     */
-    private Process startWithInputPipe(CommandSpec spec, OutputFile out, OutputFile err) throws Exception {
-        int[] pipe = new int[2];
-        Libc.pipe2(pipe, Libc.O_CLOEXEC);
-        Process process;
-        try {
-            process = namespace.run(() -> Spawner.start(spec, out, err, cgroup.get(), namespace.tid(), pipe[0]));
-        } catch (Exception | Error e) {
-            Libc.close(pipe[1]);
-            throw e;
-        } finally {
-            Libc.close(pipe[0]);
-        }
-        feed(pipe[1], spec.inputBytes(), process.pid());
-        return process;
-    }
-
-    /** Writes {@code bytes} into the pipe {@code fd} from a daemon thread, then closes it. */
-    private static void feed(int fd, byte[] bytes, long pid) {
-        Thread writer = HomeNamespace.thread(() -> {
-            try {
-                int written = 0;
-                while (written < bytes.length) {
-                    byte[] chunk = Arrays.copyOfRange(bytes, written, Math.min(bytes.length, written + 65536));
-                    try {
-                        written += (int) Libc.write(fd, chunk, chunk.length);
-                    } catch (KernelException e) {
-                        if (e.errno() != Errno.EINTR) {
-                            // the program exited or closed its input without reading everything: its choice
-                            return;
-                        }
-                    }
-                }
-            } finally {
-                Libc.close(fd);
-            }
-        }, "netns-junit-stdin-" + pid);
-        writer.start();
-    }
-
-    /**
      * {@link ProcessBuilder} cannot hold a child before it runs: it is moved into the cgroup just
      * after its start (a program that forks in its first microseconds may leave a child outside,
      * which teardown then finds by its namespace only: one that also left the namespace escapes;
@@ -152,8 +110,8 @@ public final class ProgramRunner {
      * ({@link TopologyCgroup#killAll()}) comes either before the start, and the program and its
      * children die at once, or after the move.
      */
-    private Process startContainedAfterwards(CommandSpec spec, OutputFile out, OutputFile err) throws IOException {
-        TopologyCgroup target = cgroup.get();
+    private Process startContainedAfterwards(CommandSpec spec, OutputFile out, OutputFile err, TopologyCgroup target)
+            throws IOException {
         if (target == null) {
             return processBuilder(spec, out, err).start();
         }

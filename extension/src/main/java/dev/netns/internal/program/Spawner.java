@@ -2,22 +2,36 @@ package dev.netns.internal.program;
 
 import com.sun.jna.Memory;
 import com.sun.jna.StringArray;
+import dev.netns.internal.namespace.Reaper;
 import dev.netns.internal.namespace.TopologyCgroup;
+import dev.netns.internal.namespace.TopologyPidNamespace;
+import dev.netns.internal.system.Errno;
 import dev.netns.internal.system.KernelException;
 import dev.netns.internal.system.Libc;
 import dev.netns.internal.system.PosixSpawn;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * Starts a program with {@code posix_spawnp}: one {@code clone} and one {@code exec}, where
  * {@link ProcessBuilder} on Linux starts a helper that then starts the program (about 0.6 ms
  * against 1.2 ms here). The child gets standard input from {@code /dev/null} or a file, appends
  * its output to the given files, and keeps no other descriptor of the JVM. Called on the
- * namespace's thread, whose network (and mount) namespace the child is born in.
+ * namespace's thread, whose network (and mount) namespace the child is born in; where the
+ * topology has a PID namespace, the spawn happens on a thread made by the namespace's thread for
+ * that spawn alone, which enters the PID namespace first (a thread that entered it can start no
+ * thread, and rootless cannot come back), so the child is born there too. Bytes for standard
+ * input then go through a private file, since a pipe the JVM writes to would need
+ * {@link ProcessBuilder}, which cannot start a child there.
  */
 final class Spawner {
 
@@ -42,17 +56,70 @@ final class Spawner {
      * @throws IOException as {@link ProcessBuilder#start()} would, e.g. when the program is not found
      */
     static SpawnedProcess start(CommandSpec spec, OutputFile stdout, OutputFile stderr, TopologyCgroup cgroup,
-            long spawningTid) throws IOException {
-        return start(spec, stdout, stderr, cgroup, spawningTid, -1);
+            long spawningTid, TopologyPidNamespace pids) throws IOException {
+        Path inputCopy = spec.inputBytes() == null ? null : copyOfInput(spec.inputBytes());
+        try {
+            return pids == null ? start(spec, inputCopy, stdout, stderr, cgroup, spawningTid, null)
+                    : onThreadOfItsOwn(() -> start(spec, inputCopy, stdout, stderr, cgroup, ownTid(), pids));
+        } finally {
+            if (inputCopy != null) {
+                // the child opened it before its program ran (posix_spawn returns after the exec)
+                Files.deleteIfExists(inputCopy);
+            }
+        }
+    }
+
+    /** A spawn that may fail as {@link ProcessBuilder#start()} does. */
+    private interface Spawn {
+        SpawnedProcess run() throws IOException;
     }
 
     /**
-     * Starts {@code spec}'s program with standard input from {@code inputPipe} (the read end of a
-     * pipe of the JVM's, which the caller closes after the start), or as {@link #start} when it
-     * is -1.
+     * Runs {@code spawn} on a new thread, born in the calling thread's network namespace, and
+     * waits for it (a spawn takes a millisecond: an interrupt is kept for later).
      */
-    static SpawnedProcess start(CommandSpec spec, OutputFile stdout, OutputFile stderr, TopologyCgroup cgroup,
-            long spawningTid, int inputPipe) throws IOException {
+    private static SpawnedProcess onThreadOfItsOwn(Spawn spawn) throws IOException {
+        Object[] outcome = new Object[1];
+        Thread thread = new Thread(() -> {
+            try {
+                outcome[0] = spawn.run();
+            } catch (IOException | RuntimeException | Error e) {
+                outcome[0] = e;
+            }
+        }, "netns-spawn");
+        thread.setDaemon(true);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (outcome[0] instanceof SpawnedProcess process) {
+            return process;
+        }
+        if (outcome[0] instanceof IOException e) {
+            throw e;
+        }
+        if (outcome[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        throw (Error) outcome[0];
+    }
+
+    private static long ownTid() throws IOException {
+        // "/proc/thread-self" links to "PID/task/TID"
+        return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+    }
+
+    private static SpawnedProcess start(CommandSpec spec, Path inputCopy, OutputFile stdout, OutputFile stderr,
+            TopologyCgroup cgroup, long spawningTid, TopologyPidNamespace pids) throws IOException {
         SpawnGate gate = cgroup == null ? null : SpawnGate.create(cgroup, spawningTid);
         Memory actions = new Memory(OPAQUE_SIZE);
         Memory attributes = new Memory(OPAQUE_SIZE);
@@ -73,22 +140,14 @@ final class Spawner {
                         Libc.O_WRONLY | Libc.O_APPEND, 0), spec);
                 check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 2, stderr.appendPath(),
                         Libc.O_WRONLY | Libc.O_APPEND, 0), spec);
-                if (inputPipe >= 0) {
-                    // kept as 3 past the closing and the gate, then made standard input
-                    check(PosixSpawn.posix_spawn_file_actions_adddup2(actions, inputPipe, 3), spec);
-                }
-                check(PosixSpawn.posix_spawn_file_actions_addclosefrom_np(actions, inputPipe >= 0 ? 4 : 3), spec);
+                check(PosixSpawn.posix_spawn_file_actions_addclosefrom_np(actions, 3), spec);
                 if (gate != null) {
                     // waits here, before anything of the program runs, until it is in the topology's cgroup
                     check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, gate.path(), Libc.O_RDONLY, 0), spec);
                 }
-                if (inputPipe >= 0) {
-                    check(PosixSpawn.posix_spawn_file_actions_adddup2(actions, 3, 0), spec);
-                    check(PosixSpawn.posix_spawn_file_actions_addclose(actions, 3), spec);
-                } else {
-                    String input = spec.inputFile() != null ? spec.inputFile().toString() : "/dev/null";
-                    check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, input, Libc.O_RDONLY, 0), spec);
-                }
+                String input = inputCopy != null ? inputCopy.toString()
+                        : spec.inputFile() != null ? spec.inputFile().toString() : "/dev/null";
+                check(PosixSpawn.posix_spawn_file_actions_addopen(actions, 0, input, Libc.O_RDONLY, 0), spec);
                 if (spec.directory() != null) {
                     check(PosixSpawn.posix_spawn_file_actions_addchdir_np(actions, spec.directory().toString()), spec);
                 }
@@ -96,9 +155,28 @@ final class Spawner {
                 StringArray argv = new StringArray(spec.argv().toArray(String[]::new));
                 StringArray environment = new StringArray(environment(spec));
                 if (gate != null) {
+                    // before entering the PID namespace: the gate starts a helper thread
                     gate.open();
                 }
-                int error = PosixSpawn.posix_spawnp(pid, spec.argv().get(0), actions, attributes, argv, environment);
+                int error;
+                IOException refused = null;
+                try {
+                    if (pids != null) {
+                        pids.enter();
+                    }
+                    // from here on this thread can start no thread (the kernel would refuse it)
+                    error = PosixSpawn.posix_spawnp(pid, spec.argv().get(0), actions, attributes, argv, environment);
+                } catch (IOException closing) {
+                    refused = closing;
+                    error = -1;
+                }
+                if (refused != null) {
+                    if (gate != null) {
+                        gate.close();
+                    }
+                    throw new IOException("Cannot run program \"" + spec.argv().get(0) + "\": " + refused.getMessage(),
+                            refused);
+                }
                 if (gate != null) {
                     SpawnGate.Outcome outcome = gate.close();
                     if (error == 0 && (outcome.problem() != null || outcome.pid() != pid[0])) {
@@ -107,6 +185,10 @@ final class Spawner {
                         throw new IOException("Cannot run program \"" + spec.argv().get(0) + "\": "
                                 + (outcome.problem() != null ? outcome.problem() : "another process passed its gate"));
                     }
+                }
+                if (error == Errno.ENOMEM && pids != null && pids.isKilled()) {
+                    // the kernel refuses forks into a PID namespace whose init is gone
+                    throw new IOException("Cannot run program \"" + spec.argv().get(0) + "\": the topology is closed");
                 }
                 if (error != 0) {
                     throw new IOException("Cannot run program \"" + spec.argv().get(0) + "\""
@@ -120,6 +202,16 @@ final class Spawner {
         } finally {
             PosixSpawn.posix_spawn_file_actions_destroy(actions);
         }
+    }
+
+    /** A private copy of the bytes for standard input, readable by this user only. */
+    private static Path copyOfInput(byte[] bytes) throws IOException {
+        Path folder = Reaper.get().privateFolder()
+                .orElseThrow(() -> new IOException("this run has no private folder for standard input"));
+        Path file = folder.resolve("input-" + UUID.randomUUID());
+        Files.write(Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                bytes, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        return file;
     }
 
     /** Kills and reaps a child that must not run (it never got past its gate, or is already dead). */

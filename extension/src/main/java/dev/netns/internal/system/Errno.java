@@ -9,6 +9,8 @@ public final class Errno {
     public static final int ESRCH = 3;
     /** Interrupted system call. */
     public static final int EINTR = 4;
+    /** Cannot allocate memory: also a fork into a PID namespace whose init has ended. */
+    public static final int ENOMEM = 12;
     /** Try again: nothing to read yet, or a receive timeout passed. */
     public static final int EAGAIN = 11;
     /** File exists: the object is there already. */

@@ -12,6 +12,7 @@ import com.sun.jna.Pointer;
 public final class Libc {
 
     public static final int CLONE_NEWNET = 0x40000000;
+    public static final int CLONE_NEWPID = 0x20000000;
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 1;
     public static final int O_APPEND = 0x400;

@@ -37,9 +37,6 @@ public final class PosixSpawn {
     /** {@code posix_spawn_file_actions_adddup2(3)}. */
     public static native int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
 
-    /** {@code posix_spawn_file_actions_addclose(3)}. */
-    public static native int posix_spawn_file_actions_addclose(Pointer fileActions, int fd);
-
     /** {@code posix_spawn_file_actions_addchdir_np(3)} (glibc 2.29). */
     public static native int posix_spawn_file_actions_addchdir_np(Pointer fileActions, String path);
 

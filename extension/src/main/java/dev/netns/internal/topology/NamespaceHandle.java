@@ -25,6 +25,7 @@ import dev.netns.internal.namespace.NamespaceProcesses;
 import dev.netns.internal.namespace.NamespaceThread;
 import dev.netns.internal.namespace.NetlinkNamespaceKernel;
 import dev.netns.internal.namespace.TopologyCgroup;
+import dev.netns.internal.namespace.TopologyPidNamespace;
 import dev.netns.internal.netlink.NetlinkInspector;
 import dev.netns.internal.netlink.NetlinkSocket;
 import dev.netns.internal.netlink.SockDiag;
@@ -73,14 +74,15 @@ public final class NamespaceHandle implements NetNs, AutoCloseable {
     private final NamespacePlacement placement;
 
     NamespaceHandle(String name, NetlinkNamespaceKernel kernel, NamespaceAddresses declared,
-            Map<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile, Supplier<TopologyCgroup> cgroup) {
+            Map<String, NamespaceHandle> peers, Supplier<HostsFile> hostsFile, Supplier<TopologyCgroup> cgroup,
+            Supplier<TopologyPidNamespace> pids) {
         this.peers = peers;
         this.hostsFile = hostsFile;
         this.name = name;
         this.kernel = kernel;
         this.thread = kernel.thread();
         this.declared = declared;
-        this.programs = new ProgramRunner(this.thread, name, cgroup);
+        this.programs = new ProgramRunner(this.thread, name, cgroup, pids);
         this.inode = this.thread.inode();
         this.placement = new NamespacePlacement(this.thread, name);
     }

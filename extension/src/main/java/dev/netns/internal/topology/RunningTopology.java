@@ -19,6 +19,7 @@ import dev.netns.internal.namespace.NetlinkNamespaceKernel;
 import dev.netns.internal.namespace.Reaper;
 import dev.netns.internal.namespace.RunStatistics;
 import dev.netns.internal.namespace.TopologyCgroup;
+import dev.netns.internal.namespace.TopologyPidNamespace;
 import dev.netns.internal.placement.Escape;
 import dev.netns.internal.placement.Escapes;
 import dev.netns.internal.placement.GhostPolicy;
@@ -64,6 +65,7 @@ public final class RunningTopology implements AutoCloseable {
     private HostsFile hostsFile;
     private final Object cgroupLock = new Object();
     private TopologyCgroup cgroup;
+    private TopologyPidNamespace pidNamespace;
     private boolean cgroupMade;
     private boolean cgroupClosed;
     private int killedAtTeardown;
@@ -103,7 +105,7 @@ public final class RunningTopology implements AutoCloseable {
             for (NamespaceSpec spec : model.namespaces()) {
                 topology.namespaces.put(spec.name(), new NamespaceHandle(spec.name(), kernels.get(spec.name()),
                         NamespaceAddresses.of(model, spec.name()), topology.namespaces, topology::hostsFile,
-                        topology::cgroup));
+                        topology::cgroup, topology::pidNamespace));
             }
             topology.reaper = reaper;
             reaper.own(topology.threads());
@@ -298,8 +300,34 @@ public final class RunningTopology implements AutoCloseable {
                 // -Dnetns.cgroup=false: teardown by enumeration only (to compare, or where cgroups misbehave)
                 boolean wanted = !"false".equals(System.getProperty("netns.cgroup"));
                 cgroup = reaper == null || !wanted ? null : reaper.newTopologyCgroup().orElse(null);
+                if (reaper != null && wantsPidNamespace(cgroup != null)) {
+                    pidNamespace = reaper.newTopologyPidNamespace().orElse(null);
+                }
             }
             return cgroup;
+        }
+    }
+
+    /**
+     * Whether the topology's programs are born in a PID namespace of its own: by default only
+     * where there is no cgroup (rootless), which then gives the same guarantee; {@code
+     * -Dnetns.pidns=always} adds it to the cgroup, {@code never} turns it off.
+     */
+    static boolean wantsPidNamespace(boolean hasCgroup) {
+        String choice = System.getProperty("netns.pidns", "auto");
+        return choice.equals("always") || !choice.equals("never") && !hasCgroup;
+    }
+
+    /**
+     * The PID namespace every program of the topology is born in, made with the cgroup (see
+     * {@link #wantsPidNamespace}); null where there is none.
+     *
+     * @throws NetnsException once the topology is closed
+     */
+    private TopologyPidNamespace pidNamespace() {
+        synchronized (cgroupLock) {
+            cgroup();
+            return pidNamespace;
         }
     }
 
@@ -478,21 +506,29 @@ public final class RunningTopology implements AutoCloseable {
      */
     private void killProcessesInside() {
         TopologyCgroup made;
+        TopologyPidNamespace pids;
         synchronized (cgroupLock) {
             cgroupClosed = true;
             made = cgroup;
+            pids = pidNamespace;
         }
         if (made != null) {
             // first the containment: whatever the programs started, wherever it went
             killedAtTeardown += made.killAll();
         }
-        if (namespaces.values().stream().noneMatch(NamespaceHandle::mayHoldProcesses)) {
-            return;
+        if (pids != null) {
+            // the kernel kills everything in it; the programs this JVM started wait below to be reaped
+            pids.kill();
         }
-        for (NamespaceHandle namespace : namespaces.values()) {
-            killedAtTeardown += namespace.killPrograms();
+        if (namespaces.values().stream().anyMatch(NamespaceHandle::mayHoldProcesses)) {
+            for (NamespaceHandle namespace : namespaces.values()) {
+                killedAtTeardown += namespace.killPrograms();
+            }
+            killedAtTeardown += NamespaceProcesses.killAll(inodes(), KILL_TIMEOUT);
         }
-        killedAtTeardown += NamespaceProcesses.killAll(inodes(), KILL_TIMEOUT);
+        if (pids != null && pids.awaitEnd() && reaper != null) {
+            reaper.pidNamespaceEnded(pids);
+        }
     }
 
     /** The inode numbers of the namespaces made so far. */
