@@ -5,6 +5,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +27,8 @@ public final class RunCgroup {
 
     private static final System.Logger LOG = System.getLogger(RunCgroup.class.getName());
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+    /** How long a run's cgroup must be unchanged before a sweep that finds no journal of it removes it. */
+    static final Duration ORPHAN_AGE = Duration.ofHours(1);
 
     private final Path path;
     private final AtomicLong topologies = new AtomicLong();
@@ -55,10 +59,15 @@ public final class RunCgroup {
         return path;
     }
 
-    /** A new, empty cgroup for one topology. */
+    /**
+     * A new, empty cgroup for one topology; the run's own is made again first if it went away
+     * (a sweep that could not see this run's journal, e.g. from a private mount namespace, may
+     * have removed it while it was empty).
+     */
     public TopologyCgroup newTopology() {
         Path child = path.resolve("t" + topologies.incrementAndGet());
         try {
+            Files.createDirectories(path);
             Files.createDirectory(child);
             try {
                 return new TopologyCgroup(child);
@@ -90,10 +99,17 @@ public final class RunCgroup {
 
     /**
      * Removes the empty cgroups of runs that have no journal any more in {@code journals} (a run
-     * whose watchdog could not finish). A live run always has its journal, so its cgroup is never
-     * touched; a cgroup that still holds a process is never removed (rmdir refuses).
+     * whose watchdog could not finish) and that have not changed for {@link #ORPHAN_AGE}. A live
+     * run always has its journal, but not always where this run looks (another mount namespace),
+     * so a cgroup that changed lately is left alone, and a live run makes its own again when it
+     * needs it; a cgroup that still holds a process is never removed (rmdir refuses).
      */
     static void removeOrphans(Path journals) {
+        removeOrphans(journals, ORPHAN_AGE);
+    }
+
+    /** As {@link #removeOrphans(Path)}, for cgroups unchanged for at least {@code age}. */
+    static void removeOrphans(Path journals, Duration age) {
         Optional<Path> base = base();
         if (base.isEmpty()) {
             return;
@@ -103,13 +119,18 @@ public final class RunCgroup {
                 String name = run.getFileName().toString();
                 if (Files.isDirectory(run, LinkOption.NOFOLLOW_LINKS)
                         && !Files.exists(journals.resolve(name + ".journal"), LinkOption.NOFOLLOW_LINKS)
-                        && !TopologyCgroup.populatedTree(run)) {
+                        && unchangedFor(run, age) && !TopologyCgroup.populatedTree(run)) {
                     removeTree(run);
                 }
             }
         } catch (IOException ignored) {
             // the next sweep tries again
         }
+    }
+
+    private static boolean unchangedFor(Path run, Duration age) throws IOException {
+        Instant changed = Files.getLastModifiedTime(run, LinkOption.NOFOLLOW_LINKS).toInstant();
+        return !changed.plus(age).isAfter(Instant.now());
     }
 
     /** Removes a cgroup and its children, deepest first (each must be empty of processes). */
