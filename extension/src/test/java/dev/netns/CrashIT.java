@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -198,6 +200,8 @@ class CrashIT {
         Path base = Path.of("/sys/fs/cgroup/unified/netns-junit");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(base), "this run has cgroups at " + base);
         Path orphan = Files.createDirectory(base.resolve("run-test-orphan-" + System.nanoTime()));
+        // unchanged for longer than a sweep waits before it takes a run's cgroup for an orphan
+        Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
         try (Topology net = Topology.builder().namespace("red").start()) {
             net.namespace("red").exec("true");   // this run's own cgroup, which has a journal
 
