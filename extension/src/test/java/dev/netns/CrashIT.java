@@ -20,10 +20,17 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A JVM killed with SIGKILL in the middle of a test leaves nothing behind. */
+// plants journals and asserts what its own sweep does: no other test (or its JVMs) may sweep them meanwhile,
+// and its own tests run one after the other
+@Isolated
+@Execution(ExecutionMode.SAME_THREAD)
 class CrashIT {
 
     @ParameterizedTest

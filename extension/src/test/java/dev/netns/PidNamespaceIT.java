@@ -20,6 +20,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Without a cgroup (rootless, or {@code -Dnetns.cgroup=false}) every program of a topology is
@@ -28,6 +31,10 @@ import org.junit.jupiter.api.Test;
  * Each case runs in a child JVM: as root without a cgroup, and as {@code nobody} inside
  * {@code unshare --user --map-root-user}, where no cgroup can be made.
  */
+// plants journals and asserts what its own sweep does: no other test (or its JVMs) may sweep them meanwhile,
+// and its own tests run one after the other
+@Isolated
+@Execution(ExecutionMode.SAME_THREAD)
 class PidNamespaceIT {
 
     private static Path world;

@@ -105,16 +105,16 @@ public final class RunCgroup {
      * needs it; a cgroup that still holds a process is never removed (rmdir refuses).
      */
     static void removeOrphans(Path journals) {
-        removeOrphans(journals, ORPHAN_AGE);
+        removeOrphans(journals, ORPHAN_AGE, "run-");
     }
 
-    /** As {@link #removeOrphans(Path)}, for cgroups unchanged for at least {@code age}. */
-    static void removeOrphans(Path journals, Duration age) {
+    /** As {@link #removeOrphans(Path)}, for cgroups named {@code prefix...} unchanged for at least {@code age}. */
+    static void removeOrphans(Path journals, Duration age, String prefix) {
         Optional<Path> base = base();
         if (base.isEmpty()) {
             return;
         }
-        try (DirectoryStream<Path> runs = Files.newDirectoryStream(base.get(), "run-*")) {
+        try (DirectoryStream<Path> runs = Files.newDirectoryStream(base.get(), prefix + "*")) {
             for (Path run : runs) {
                 String name = run.getFileName().toString();
                 if (Files.isDirectory(run, LinkOption.NOFOLLOW_LINKS)

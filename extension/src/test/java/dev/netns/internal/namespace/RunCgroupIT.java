@@ -21,12 +21,14 @@ class RunCgroupIT {
     @Test
     void aSweepThatSeesNoJournalLeavesAFreshEmptyRunCgroupAlone() throws Exception {
         assumeTrue(RunCgroup.base().isPresent(), "this machine gives no cgroup v2 with cgroup.kill to write");
-        RunCgroup live = RunCgroup.create(UUID.randomUUID().toString()).orElseThrow();
+        RunCgroup live = RunCgroup.create("test-" + UUID.randomUUID()).orElseThrow();
         try {
-            RunCgroup.removeOrphans(noJournals);
+            // only this test's cgroup: the others' belong to runs of the machine
+            String own = live.path().getFileName().toString();
+            RunCgroup.removeOrphans(noJournals, RunCgroup.ORPHAN_AGE, own);
             assertThat(live.path()).as("an empty cgroup of a live run, changed a moment ago").isDirectory();
 
-            RunCgroup.removeOrphans(noJournals, Duration.ZERO);
+            RunCgroup.removeOrphans(noJournals, Duration.ZERO, own);
             assertThat(live.path()).as("the same once old enough: an orphan").doesNotExist();
         } finally {
             RunCgroup.removeTree(live.path());
@@ -36,7 +38,7 @@ class RunCgroupIT {
     @Test
     void aRunWhoseCgroupWentAwayMakesItAgainForItsNextTopology() throws Exception {
         assumeTrue(RunCgroup.base().isPresent(), "this machine gives no cgroup v2 with cgroup.kill to write");
-        RunCgroup live = RunCgroup.create(UUID.randomUUID().toString()).orElseThrow();
+        RunCgroup live = RunCgroup.create("test-" + UUID.randomUUID()).orElseThrow();
         try {
             RunCgroup.removeTree(live.path());
             TopologyCgroup topology = live.newTopology();
