@@ -9,9 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import dev.netns.internal.system.KernelException;
-import dev.netns.internal.system.Libc;
-import dev.netns.internal.system.Pidfds;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +26,8 @@ public final class NamespaceProcesses {
     private static final System.Logger LOG = System.getLogger(NamespaceProcesses.class.getName());
     private static final Path PROC = Path.of("/proc");
     private static final long SELF = ProcessHandle.current().pid();
+    /** How long {@link #stopAll} waits for its processes to stop. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
     private NamespaceProcesses() {
     }
@@ -101,7 +100,9 @@ public final class NamespaceProcesses {
 
     /**
      * Freezes every process in these namespaces (SIGSTOP), the test JVM itself excepted, looking
-     * again until no new one turns up (a process may fork while the others are being stopped).
+     * again until no new one turns up (a process may fork while the others are being stopped),
+     * and returns once each of them is stopped (a signal takes effect when its process is next
+     * scheduled: on a busy machine, later than the {@code kill}), or after {@link #STOP_WAIT}.
      *
      * @return how many processes were stopped
      */
@@ -117,7 +118,40 @@ public final class NamespaceProcesses {
                 stopped.add(pid);
             }
         }
+        awaitStopped(stopped);
         return stopped.size();
+    }
+
+    /** Waits until none of {@code pids} is still running (stopped, a zombie, or gone), {@link #STOP_WAIT} at most. */
+    public static void awaitStopped(Set<Long> pids) {
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        Set<Long> running = new HashSet<>(pids);
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            running.removeIf(pid -> {
+                char state = state(pid);
+                return state == 'T' || state == 't' || state == 'Z' || state == 'X' || state == '?';
+            });
+            if (!running.isEmpty()) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The state letter of {@code /proc/PID/stat} ({@code '?'} once the process is gone). */
+    private static char state(long pid) {
+        try {
+            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+            // "pid (comm) S ...": the command may hold spaces and parentheses, the last ')' ends it
+            int end = stat.lastIndexOf(')');
+            return end < 0 || end + 2 >= stat.length() ? '?' : stat.charAt(end + 2);
+        } catch (IOException gone) {
+            return '?';
+        }
     }
 
     /** Lets every process in these namespaces run again (SIGCONT), the test JVM itself excepted. */

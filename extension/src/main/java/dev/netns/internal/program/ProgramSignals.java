@@ -1,5 +1,6 @@
 package dev.netns.internal.program;
 
+import dev.netns.internal.namespace.NamespaceProcesses;
 import dev.netns.internal.system.Libc;
 import dev.netns.internal.system.Pidfds;
 import java.util.HashSet;
@@ -18,23 +19,28 @@ final class ProgramSignals {
     private ProgramSignals() {
     }
 
-    /** SIGSTOP to the program first (it can start no new child then), then to every descendant. */
+    /**
+     * SIGSTOP to the program first (once stopped it starts no new child), then to every
+     * descendant; returns once they are all stopped (see {@link NamespaceProcesses#awaitStopped}).
+     */
     static void stop(Process process) {
         if (!process.isAlive()) {
             return;
         }
         signal(process, Libc.SIGSTOP);
         Set<Long> stopped = new HashSet<>();
+        stopped.add(process.pid());
         for (int round = 0; round < ROUNDS; round++) {
             List<ProcessHandle> found = process.descendants().filter(child -> !stopped.contains(child.pid())).toList();
             if (found.isEmpty()) {
-                return;
+                break;
             }
             for (ProcessHandle child : found) {
                 Pidfds.signal(child, Libc.SIGSTOP);
                 stopped.add(child.pid());
             }
         }
+        NamespaceProcesses.awaitStopped(stopped);
     }
 
     /** SIGCONT to every descendant, then to the program. */
