@@ -14,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -206,11 +208,12 @@ final class Spawner {
 
     /** A private copy of the bytes for standard input, readable by this user only. */
     private static Path copyOfInput(byte[] bytes) throws IOException {
-        Path folder = Reaper.get().privateFolder()
-                .orElseThrow(() -> new IOException("this run has no private folder for standard input"));
-        Path file = folder.resolve("input-" + UUID.randomUUID());
-        Files.write(Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-                bytes, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+        Optional<Path> folder = Reaper.get().privateFolder();
+        // without a run folder (no journal could be kept), the temporary folder: deleted as soon as the child has it open
+        Path file = folder.isPresent() ? Files.createFile(folder.get().resolve("input-" + UUID.randomUUID()), ownerOnly)
+                : Files.createTempFile("netns-junit-input-", "", ownerOnly);
+        Files.write(file, bytes, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         return file;
     }
 
