@@ -137,8 +137,10 @@ mkdir -p "$work/nobody/repository/dev" "$work/nobody/tmp"
 cp -r "$repository/dev/netns" "$work/nobody/repository/dev/"
 chown -R 65534:65534 "$rootless" "$work/nobody"
 status=0
+# JAVA_TOOL_OPTIONS reaches the test JVMs too: their run folder is this check's, not one in the machine's /tmp
 setpriv --reuid=65534 --regid=65534 --clear-groups -- env -u MAVEN_OPTS HOME="$work/nobody" \
-  bash -c "cd '$rootless' && mvn -B -ntp -Dmaven.repo.local='$work/nobody/repository' -Djava.io.tmpdir='$work/nobody/tmp' test" \
+  JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=$work/nobody/tmp" \
+  bash -c "cd '$rootless' && mvn -B -ntp -Dmaven.repo.local='$work/nobody/repository' test" \
   > "$work/rootless.log" 2>&1 || status=$?
 check_build "Maven (machine's) as nobody, rootless launcher" "$status" "$work/rootless.log" "$rootless"
 
@@ -146,8 +148,10 @@ echo "== the IDE recipe of docs/rootless.md: the JVM an IDE starts, by hand, as 
 grep -qF "junit-platform-console-standalone:$junit_version " "$snippets/rootless/ide.sh" \
   || fail "rootless/ide.sh: the console launcher is not of the JUnit the pom names ($junit_version)"
 status=0
+# the recipe's own lines; only its JVMs' temporary folder is this check's (a user's run folder stays in
+# their /tmp, this check leaves none in the machine's)
 setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME="$work/nobody" \
-  MAVEN_OPTS="-Dmaven.repo.local=$work/nobody/repository" \
+  MAVEN_OPTS="-Dmaven.repo.local=$work/nobody/repository" JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=$work/nobody/tmp" \
   bash -c "cd '$rootless' && bash -euo pipefail '$snippets/rootless/ide.sh'" > "$work/ide.log" 2>&1 || status=$?
 if [ "$status" -ne 0 ] || ! grep -qE '\[ +[1-9][0-9]* tests successful' "$work/ide.log" \
     || ! grep -qE '\[ +0 tests failed' "$work/ide.log"; then
