@@ -226,11 +226,7 @@ final class ChildJvmStart {
         return Stats.of(millis.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    private static double time(Step step) throws Exception {
+    private static double time(Timer.Action step) throws Exception {
         long started = System.nanoTime();
         step.run();
         return (System.nanoTime() - started) / 1e6;

@@ -1,6 +1,5 @@
 package dev.netns.bench;
 
-import dev.netns.NetNs;
 import dev.netns.Topology;
 
 /**
@@ -99,15 +98,7 @@ public final class PidNamespaceBenchmark {
     }
 
     private static double closeWithPrograms(int way, int programs) {
-        Topology net = topology(way);
-        NetNs red = net.namespace("red");
-        for (int p = 0; p < programs / 2; p++) {
-            red.start("sleep", "600");
-            red.exec("sh", "-c", "sleep 600 > /dev/null 2>&1 &");
-        }
-        long started = System.nanoTime();
-        net.close();
-        return (System.nanoTime() - started) / 1e6;
+        return TeardownBenchmark.closeMillis(topology(way), programs);
     }
 
     private static void row(StringBuilder table, String what, double[][] millis) {

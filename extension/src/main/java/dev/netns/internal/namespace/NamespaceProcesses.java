@@ -145,13 +145,19 @@ public final class NamespaceProcesses {
     /** The state letter of {@code /proc/PID/stat} ({@code '?'} once the process is gone). */
     private static char state(long pid) {
         try {
-            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
-            // "pid (comm) S ...": the command may hold spaces and parentheses, the last ')' ends it
-            int end = stat.lastIndexOf(')');
-            return end < 0 || end + 2 >= stat.length() ? '?' : stat.charAt(end + 2);
-        } catch (IOException gone) {
+            String[] fields = statFields(Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat")));
+            return fields[0].isEmpty() ? '?' : fields[0].charAt(0);
+        } catch (IOException | RuntimeException gone) {
             return '?';
         }
+    }
+
+    /**
+     * The fields of a {@code /proc/PID/stat} line after the command, from field 3 (the state) on:
+     * the command may hold spaces and parentheses, the last ')' ends it. Pure.
+     */
+    static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /** Lets every process in these namespaces run again (SIGCONT), the test JVM itself excepted. */
@@ -171,11 +177,11 @@ public final class NamespaceProcesses {
      * that arrives proves the process lived from the open to the signal, so the check was about
      * it and not about a process that reused its pid.
      */
-    private static boolean killIfOurs(long pid, LongPredicate stillOurs) {
+    static boolean killIfOurs(long pid, LongPredicate stillOurs) {
         int pidfd;
         try {
             pidfd = Libc.pidfd_open(Math.toIntExact(pid));
-        } catch (KernelException gone) {
+        } catch (KernelException | ArithmeticException gone) {
             return false;
         }
         try {

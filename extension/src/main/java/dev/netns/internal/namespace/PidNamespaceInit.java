@@ -1,7 +1,5 @@
 package dev.netns.internal.namespace;
 
-import dev.netns.internal.system.KernelException;
-import dev.netns.internal.system.Libc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +35,7 @@ public record PidNamespaceInit(long pid, long startTime, long namespaceInode) {
 
     /** Field 22 of a {@code /proc/PID/stat} line (counted after the command, which may hold spaces). Pure. */
     static long startTime(String stat) {
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] fields = NamespaceProcesses.statFields(stat);
         // fields[0] is field 3 (the state)
         return Long.parseLong(fields[22 - 3]);
     }
@@ -86,23 +84,7 @@ public record PidNamespaceInit(long pid, long startTime, long namespaceInode) {
      * @return whether it was killed
      */
     boolean killIfStillRunning() {
-        int pidfd;
-        try {
-            pidfd = Libc.pidfd_open(Math.toIntExact(pid));
-        } catch (KernelException | ArithmeticException gone) {
-            return false;
-        }
-        try {
-            if (!isStillThisInit()) {
-                return false;
-            }
-            Libc.pidfd_send_signal(pidfd, Libc.SIGKILL);
-            return true;
-        } catch (KernelException exited) {
-            return false;
-        } finally {
-            Libc.close(pidfd);
-        }
+        return NamespaceProcesses.killIfOurs(pid, ignored -> isStillThisInit());
     }
 
     private boolean isStillThisInit() {
